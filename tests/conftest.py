@@ -1,0 +1,31 @@
+"""Shared fixtures. The emulator fixtures live next to their emulators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = [
+    "tests.emulators.github_fixtures",
+    "tests.emulators.arxiv_fixtures",
+    "tests.emulators.web_fixtures",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """../shared (real lists, recorded API answers); skips when a clone has none."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent (only the project's workspace has it)")
+    return SHARED
+
+
+def corpus_files() -> list[Path]:
+    """The real lists in ../shared/corpus, or [] in a clone without ../shared."""
+    d = SHARED / "corpus"
+    return sorted(d.glob("*.md")) if d.is_dir() else []
