@@ -1,0 +1,90 @@
+"""Plain data passed between the stages: what a provider observed about one target.
+
+Providers fill these in; `judge` combines them with history into verdicts. An
+observation says what happened *this run*; only `judge` decides "dead"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    OK = "ok"  # the target answered and exists
+    FAIL = "fail"  # the target itself is gone or broken (404, 410, DNS, TLS, unknown id)
+    UNKNOWN = "unknown"  # could not tell: bot challenge, 429, our budget or network
+    NOT_CHECKED = "not_checked"  # skipped this run (budget), to be checked first next run
+
+
+@dataclass
+class WebObservation:
+    url: str
+    outcome: Outcome
+    http_status: int | None = None
+    final_url: str | None = None
+    # Each hop of the redirect chain: (status, absolute target URL).
+    redirects: list[tuple[int, str]] = field(default_factory=list)
+    # Set when every hop is permanent (301/308): the URL the list should use.
+    permanent_redirect: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class PaperObservation:
+    arxiv_id: str  # without version
+    outcome: Outcome
+    version: int | None = None  # latest version
+    updated: str | None = None  # ISO 8601, date of the latest version
+    published: str | None = None  # ISO 8601, date of v1
+    title: str | None = None
+    journal_ref: str | None = None
+    withdrawn: bool = False
+    error: str | None = None
+
+
+@dataclass
+class RepoObservation:
+    repo: str  # owner/name as asked (normalised lower case)
+    outcome: Outcome
+    full_name: str | None = None  # what GitHub calls it now
+    moved_to: str | None = None  # new owner/name when renamed or transferred
+    stars: int | None = None
+    archived: bool = False
+    archived_at: str | None = None
+    disabled: bool = False
+    is_empty: bool = False
+    pushed_at: str | None = None
+    last_commit: str | None = None
+    # "ref:path" -> True (exists), False (gone), None (not checked)
+    paths: dict[str, bool | None] = field(default_factory=dict)
+    etag: str | None = None
+    http_status: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class HttpSettings:
+    """Knobs shared by the HTTP providers (all configurable, small in tests)."""
+
+    timeout: float = 15.0
+    concurrency: int = 16  # global limit of requests in flight
+    per_host: int = 4  # limit per host
+    retries: int = 2  # extra attempts on 5xx / timeouts / resets
+    backoff: float = 0.5  # first retry delay in seconds, doubled each time
+    max_wait: float = 60.0  # total seconds we may spend waiting on Retry-After / backoff
+    min_interval: float = 3.0  # arXiv: seconds between requests (terms of use)
+    user_agent: str = (
+        "Mozilla/5.0 (compatible; awesome-monitor/0.1; +https://github.com/awesome-monitor)"
+    )
+
+
+@dataclass
+class ProviderResult:
+    """What one provider returns: observations keyed by target, and what it cost."""
+
+    observations: dict[str, object] = field(default_factory=dict)
+    requests: int = 0
+    # True when the service itself (or our network) was unreachable: judge must not
+    # count failures from this run.
+    network_down: bool = False
+    notes: list[str] = field(default_factory=list)
