@@ -1,0 +1,53 @@
+"""The JSON report (DESIGN.md §2): stable keys, `null` where a field does not apply."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.files import atomic_write
+from bot.markdown import Document, Link
+
+LINK_KEYS = (
+    "url", "line", "kind", "verdict", "repo", "stars", "last_commit", "archived", "moved_to",
+    "arxiv_id", "arxiv_version", "arxiv_updated", "http_status", "failures_in_a_row", "error",
+)  # fmt: skip
+SUMMARY_KEYS = ("links", "dead", "archived", "moved", "new_versions", "unknown")
+
+
+def scan_entry(link: Link) -> dict[str, Any]:
+    """What `scan` knows of a link without the network."""
+    t = link.target
+    entry: dict[str, Any] = {
+        "url": link.raw_url,
+        "line": link.use_line,
+        "kind": t.kind.value,
+        "syntax": link.syntax.value,
+        "column": link.col_start + 1,
+        "repo": t.repo,
+        "ref": t.ref,
+        "path": t.path,
+        "arxiv_id": t.arxiv_id,
+        "arxiv_version": t.arxiv_version,
+        "section": link.section.title if link.section else None,
+    }
+    if t.problem:
+        entry["problem"] = t.problem
+        entry["suggestion"] = t.suggestion
+    return entry
+
+
+def scan_report(name: str, doc: Document) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for link in doc.links:
+        counts[link.kind] = counts.get(link.kind, 0) + 1
+    return {
+        "file": name,
+        "links": [scan_entry(link) for link in doc.links],
+        "summary": {"links": len(doc.links), "by_kind": counts},
+    }
+
+
+def write_json(path: Path, report: dict[str, Any]) -> None:
+    atomic_write(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")

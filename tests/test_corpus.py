@@ -1,0 +1,120 @@
+"""The engine on the real lists in ../shared/corpus (skipped in a clone without it)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.config import load
+from bot.links import Kind
+from bot.markdown import Syntax, parse
+from bot.sections import match_sections, row_name
+from tests.conftest import ROOT, corpus_files
+
+CORPUS = corpus_files()
+needs_corpus = pytest.mark.skipif(not CORPUS, reason="../shared/corpus is absent")
+SAMPLE = ROOT / "data" / "awesome-image-classification-2019.md"
+
+
+def _fences(text: str) -> list[tuple[int, int]]:
+    """Line ranges (1-based, inclusive) of fenced code blocks, found independently."""
+    out, start = [], None
+    for i, line in enumerate(text.splitlines(), 1):
+        if re.match(r"^ {0,3}(```|~~~)", line):
+            if start is None:
+                start = i
+            else:
+                out.append((start, i))
+                start = None
+    return out
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_corpus_links_are_exact(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    doc = parse(text)
+    assert doc.links, "a real list has links"
+    lines = text.splitlines()
+    fences = _fences(text)
+    for lk in doc.links:
+        assert lk.raw_url in lines[lk.line - 1]
+        assert text[lk.start : lk.end] == lk.raw_url
+        assert not any(a <= lk.line <= b for a, b in fences), f"link in code block: {lk.raw_url}"
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_every_http_url_outside_code_is_found(path: Path) -> None:
+    """Each `http(s)://` in the file is a link we report, inside a link's text
+    (`[https://x](https://x)`), or in code."""
+    text = path.read_text(encoding="utf-8")
+    doc = parse(text)
+    spans = sorted((lk.start, lk.end) for lk in doc.links)
+    fences = _fences(text)
+    for m in re.finditer(r"https?://", text):
+        line = text.count("\n", 0, m.start()) + 1
+        if any(a <= m.start() < b for a, b in spans) or any(a <= line <= b for a, b in fences):
+            continue
+        src = text.splitlines()[line - 1]
+        in_text = re.search(r"\[[^\]]*" + re.escape(text[m.start() : m.start() + 12]), src)
+        in_code = "`" in src
+        assert in_text or in_code, f"{path.name}:{line}: missed {src[:120]}"
+
+
+@needs_corpus
+def test_same_repo_in_other_case_or_trailing_slash_is_one_repo() -> None:
+    for path in CORPUS:
+        doc = parse(path.read_text(encoding="utf-8"))
+        by_key: dict[str, set[str]] = {}
+        for lk in doc.links:
+            if lk.target.kind is Kind.GITHUB_REPO:
+                by_key.setdefault(lk.target.repo_key, set()).add(lk.raw_url)
+        for key, spellings in by_key.items():
+            for s in spellings:
+                bare = re.split(r"[?#]", s.lower())[0].rstrip("/").removesuffix(".git")
+                assert bare.endswith("github.com/" + key), s
+    doc = parse("[a](https://github.com/Foo/Bar) [b](https://github.com/foo/bar/)\n")
+    assert len({lk.target.repo_key for lk in doc.links}) == 1
+
+
+@needs_corpus
+def test_2018_ssh_link_is_invalid_and_names_the_repo() -> None:
+    path = next(p for p in CORPUS if p.name == "awesome-image-classification-2018.md")
+    doc = parse(path.read_text(encoding="utf-8"))
+    (bad,) = [lk for lk in doc.links if lk.target.kind is Kind.INVALID]
+    assert bad.raw_url == "git@github.com:weiaicunzai/pytorch-cifar.git"
+    assert bad.target.repo == "weiaicunzai/pytorch-cifar"
+
+
+def test_sample_sections_hold_their_links() -> None:
+    """Every `### Name` section of the bundled sample owns the links under it."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    doc = parse(text)
+    papers = [s for s in doc.sections if s.level == 3]
+    assert len(papers) > 40
+    for s in papers:
+        links = doc.links_in_section(s)
+        assert links, s.title
+        assert all(lk.section is s for lk in links)
+        assert any(lk.syntax is Syntax.INLINE and lk.target.kind is Kind.ARXIV for lk in links)
+
+
+def test_sample_performance_table_rows_name_their_sections() -> None:
+    doc = parse(SAMPLE.read_text(encoding="utf-8"))
+    (table,) = doc.tables
+    matches = match_sections(doc, table, load(None).status.sections)
+    unmatched = [row_name(table, table.rows[i]) for i, s in matches.items() if s is None]
+    assert unmatched == []
+    names = {row_name(table, r): matches[i].title for i, r in enumerate(table.rows)}
+    assert names["Vgg"] == "VGG"
+    assert names["Inception-ResNet-v2"] == "Inceptionv4 && Inception-ResNetv2"
+    assert names["MnasNet"] == "MNasNet"
+
+
+def test_config_mapping_overrides_a_guess() -> None:
+    doc = parse(SAMPLE.read_text(encoding="utf-8"))
+    (table,) = doc.tables
+    matches = match_sections(doc, table, {"Vgg": "ResNet"})
+    first = row_name(table, table.rows[0])
+    assert first == "Vgg" and matches[0].title == "ResNet"
