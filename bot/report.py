@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bot.check import CheckResult
 from bot.files import atomic_write
+from bot.judge import Verdict, summary
 from bot.markdown import Document, Link
 
 LINK_KEYS = (
@@ -51,3 +53,34 @@ def scan_report(name: str, doc: Document) -> dict[str, Any]:
 
 def write_json(path: Path, report: dict[str, Any]) -> None:
     atomic_write(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+
+def check_entry(v: Verdict) -> dict[str, Any]:
+    """One link of the `check` report, with exactly the keys of DESIGN.md §2."""
+    t, ro, po, wo = v.link.target, v.repo, v.paper, v.web
+    return {
+        "url": v.link.raw_url,
+        "line": v.link.use_line,
+        "kind": t.kind.value,
+        "verdict": v.verdict,
+        "repo": (ro.full_name if ro and ro.full_name else t.repo),
+        "stars": ro.stars if ro else None,
+        "last_commit": ro.last_commit if ro else None,
+        "archived": ro.archived if ro and ro.outcome.value == "ok" else None,
+        "moved_to": v.moved_to,
+        "arxiv_id": t.arxiv_id,
+        "arxiv_version": po.version if po else None,
+        "arxiv_updated": po.updated if po else None,
+        "http_status": wo.http_status if wo else (ro.http_status if ro else None),
+        "failures_in_a_row": v.failures_in_a_row,
+        "error": v.error,
+    }
+
+
+def check_report(name: str, result: CheckResult) -> dict[str, Any]:
+    return {
+        "file": name,
+        "links": [check_entry(v) for v in result.verdicts],
+        "summary": summary(result.verdicts),
+        "requests": dict(result.requests),
+    }

@@ -1,0 +1,137 @@
+"""History between runs (`data/state.json`): per repository, paper, path and URL the
+last observation, failures in a row, first failure, last success, a bounded star
+history, the last seen arXiv version and ETags.
+
+The file carries a schema version; a corrupt file or one written by a newer bot is
+an error, never silently replaced. Writes are atomic, and a lock file keeps two runs
+from using the same state at once."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.files import atomic_write
+
+SCHEMA_VERSION = 1
+SECTIONS = ("repos", "papers", "paths", "urls")
+
+
+class StateError(Exception):
+    """The state file cannot be used; the message says why and what to do."""
+
+
+@dataclass
+class Entry:
+    first_seen: str | None = None
+    last_checked: str | None = None  # last run that got an answer (ok or fail)
+    last_ok: str | None = None
+    failures: int = 0  # failed runs in a row
+    first_failure: str | None = None
+    last_error: str | None = None
+    not_checked: bool = False  # skipped last run: goes first next run
+    data: dict[str, Any] = field(default_factory=dict)  # last good observation
+    stars: list[list[Any]] = field(default_factory=list)  # [[iso date, count], …]
+    version: int | None = None  # arXiv: last seen latest version
+    etag: str | None = None
+
+
+@dataclass
+class State:
+    repos: dict[str, Entry] = field(default_factory=dict)
+    papers: dict[str, Entry] = field(default_factory=dict)
+    paths: dict[str, Entry] = field(default_factory=dict)
+    urls: dict[str, Entry] = field(default_factory=dict)
+    updated: str | None = None
+    # Run-level records, e.g. the pull-request memory (closed-unmerged fingerprints).
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Entry]:
+        return getattr(self, name)
+
+    def to_json(self) -> str:
+        doc: dict[str, Any] = {"version": SCHEMA_VERSION, "updated": self.updated}
+        for name in SECTIONS:
+            doc[name] = {k: _compact(asdict(v)) for k, v in sorted(self.section(name).items())}
+        doc["meta"] = self.meta
+        return json.dumps(doc, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def _compact(d: dict[str, Any]) -> dict[str, Any]:
+    """Drop defaults so the file stays small for 50,000 links."""
+    defaults = asdict(Entry())
+    return {k: v for k, v in d.items() if v != defaults[k]}
+
+
+def from_json(text: str, source: str) -> State:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StateError(
+            f"{source}: state file is corrupt ({exc.msg} at line {exc.lineno}); "
+            "fix it, or move it away to start a fresh history"
+        ) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("version"), int):
+        raise StateError(f"{source}: not an awesome-monitor state file (no schema version)")
+    if doc["version"] > SCHEMA_VERSION:
+        raise StateError(
+            f"{source}: state schema version {doc['version']} is newer than this bot "
+            f"understands ({SCHEMA_VERSION}); upgrade awesome-monitor"
+        )
+    state = State(updated=doc.get("updated"), meta=doc.get("meta") or {})
+    known = set(Entry.__dataclass_fields__)
+    try:
+        for name in SECTIONS:
+            section = state.section(name)
+            for key, raw in (doc.get(name) or {}).items():
+                section[key] = Entry(**{k: v for k, v in raw.items() if k in known})
+    except (TypeError, AttributeError):
+        raise StateError(f"{source}: state file is corrupt (bad entry in '{name}')") from None
+    return state
+
+
+def load(path: Path) -> State:
+    """Load state; a missing file is a fresh history."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return State()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StateError(f"{path}: cannot read state file ({exc})") from None
+    return from_json(text, str(path))
+
+
+def save(path: Path, state: State) -> None:
+    atomic_write(path, state.to_json())
+
+
+@contextlib.contextmanager
+def locked(path: Path, wait: float = 10.0) -> Iterator[None]:
+    """Hold `<state>.lock` for the run; another run waits up to `wait` seconds, then
+    is refused with a clear message."""
+    lock_path = path.with_name(path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StateError(
+                        f"{path}: another awesome-monitor run is using this state file; "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)
