@@ -43,6 +43,7 @@ def http_settings(cfg: config_mod.Config, args: argparse.Namespace) -> HttpSetti
         concurrency=args.concurrency or cfg.check.concurrency,
         per_host=cfg.check.per_host,
         retries=cfg.check.retries,
+        backoff=cfg.check.backoff,
         max_wait=cfg.check.max_wait,
         min_interval=cfg.check.arxiv_interval,
     )

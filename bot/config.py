@@ -28,6 +28,7 @@ class CheckConfig:
     concurrency: int = 16
     per_host: int = 4
     retries: int = 2
+    backoff: float = 0.5  # first retry delay in seconds, doubled each time
     max_wait: float = 60.0
     arxiv_interval: float = 3.0
     star_history: int = 12
@@ -154,6 +155,7 @@ def _check_values(cfg: Config, source: Path) -> None:
         ("check.concurrency", cfg.check.concurrency >= 1, "at least 1"),
         ("check.per_host", cfg.check.per_host >= 1, "at least 1"),
         ("check.retries", cfg.check.retries >= 0, "0 or more"),
+        ("check.backoff", cfg.check.backoff >= 0, "0 or more"),
         ("check.arxiv_interval", cfg.check.arxiv_interval >= 0, "0 or more"),
         ("github.batch_size", 1 <= cfg.github.batch_size <= 100, "between 1 and 100"),
         ("status.column", bool(cfg.status.column.strip()), "a non-empty header"),

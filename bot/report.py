@@ -63,7 +63,7 @@ def check_entry(v: Verdict) -> dict[str, Any]:
         "line": v.link.use_line,
         "kind": t.kind.value,
         "verdict": v.verdict,
-        "repo": (ro.full_name if ro and ro.full_name else t.repo),
+        "repo": t.repo,
         "stars": ro.stars if ro else None,
         "last_commit": ro.last_commit if ro else None,
         "archived": ro.archived if ro and ro.outcome.value == "ok" else None,

@@ -109,7 +109,8 @@ def _client(settings: GitHubSettings) -> Github:
         "timeout": int(max(1, settings.http.timeout)),
         "retry": None,
         "user_agent": "awesome-monitor",
-        "seconds_between_requests": 0.1,
+        # Requests are serial already; GitHub asks for no pacing on reads.
+        "seconds_between_requests": 0,
         "per_page": 100,
     }
     if settings.token:
@@ -323,9 +324,12 @@ class _Rest:
             obs, reached = self._repo(req, previous.get(key), result)
             reached_any = reached_any or reached
             result.observations[key] = obs
-            if obs.outcome is Outcome.OK and req.paths:
-                self._paths(req, obs, previous.get(key), result)
             progress(1)
+        # Linked files and folders after every repository: they spend what is left.
+        for req in repos:
+            obs = result.observations[_key(req.repo)]
+            if obs.outcome is Outcome.OK and req.paths:
+                self._paths(req, obs, previous.get(_key(req.repo)), result)
         skipped = sum(1 for o in result.observations.values() if o.outcome is Outcome.NOT_CHECKED)
         if skipped:
             result.notes.append(
@@ -383,9 +387,8 @@ class _Rest:
         status, headers, body = got
         if status == 304 and prev:
             fields = {k: v for k, v in prev.items() if k in RepoObservation.__dataclass_fields__}
+            fields.update(repo=key, outcome=Outcome.OK, http_status=304, error=None, paths={})
             obs = RepoObservation(**fields)
-            obs.outcome, obs.http_status, obs.error = Outcome.OK, 304, None
-            obs.paths = {}
             return obs, True
         if status == 200:
             data = json.loads(body)

@@ -1,0 +1,119 @@
+"""A whole world for end-to-end tests: the GitHub, arXiv and web emulators serving a
+scenario made from a list, a temp folder with the list, a config and a state file,
+and a way to run the real CLI against them with the same settings a GitHub
+Enterprise user would use (GITHUB_API_URL, GITHUB_GRAPHQL_URL, ARXIV_API_URL)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.cli import main
+from bot.markdown import parse
+from tests.emulators import web as w
+from tests.emulators.arxiv import ArxivEmulator
+from tests.emulators.github import GitHubEmulator
+from tests.emulators.sample import Truth, build
+
+TOKEN = "test-token"
+
+# Path on the web emulator → (answer, expected verdict on the first run with dead_after=2)
+WEB_CASES: dict[str, tuple[w.Answer, str]] = {
+    "/ok": (w.ok(), "alive"),
+    "/gone": (w.gone(), "unknown"),  # failing: dead only on the 2nd run
+    "/missing": (w.not_found(), "unknown"),
+    "/challenge": (w.challenge(), "unknown"),
+    "/rate-limited": (w.rate_limited("0"), "unknown"),
+    "/linkedin": (w.blocked_999(), "unknown"),
+    "/head-refused": (w.head_refused(405), "alive"),
+    "/flaky": (w.flaky(1), "alive"),
+    "/server-error": (w.server_error(500), "unknown"),
+}
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    report: dict[str, Any] = field(default_factory=dict)
+
+    def by_url(self) -> dict[str, dict[str, Any]]:
+        return {e["url"]: e for e in self.report.get("links", [])}
+
+
+class World:
+    def __init__(self, tmp: Path, list_text: str, web_cases: bool = True) -> None:
+        self.tmp = tmp
+        self.web = w.WebEmulator().start()
+        if web_cases:
+            for path, (answer, _) in WEB_CASES.items():
+                self.web.script(path, answer)
+            self.web.chain(["/old", "/new"], w.ok(), codes=301)
+            list_text += "\n## Web\n\n" + "".join(
+                f"- [{p}]({self.web.link(p)})\n" for p in [*WEB_CASES, "/old"]
+            )
+        self.list_path = tmp / "README.md"
+        self.list_path.write_text(list_text, encoding="utf-8")
+        gh, ax, self.truth = build(parse(list_text))
+        self.github = GitHubEmulator(gh).start()
+        self.arxiv = ArxivEmulator(ax).start()
+        self.state_path = tmp / "state.json"
+        self.config_path = tmp / "config.toml"
+        self.config_path.write_text(
+            "[list]\n"
+            'file = "README.md"\nstate = "state.json"\n'
+            "[check]\n"
+            "timeout = 2.0\nretries = 1\nbackoff = 0.01\nmax_wait = 2.0\n"
+            "arxiv_interval = 0.01\n"
+            # The sample links two real web hosts; no test may reach them.
+            'exclude = ["^https://(cdn\\\\.rawgit\\\\.com|openreview\\\\.net)/"]\n',
+            encoding="utf-8",
+        )
+
+    @property
+    def truth_(self) -> Truth:
+        return self.truth
+
+    def env(self, token: bool = True) -> dict[str, str]:
+        env = {
+            "GITHUB_API_URL": self.github.url,
+            "GITHUB_GRAPHQL_URL": self.github.url + "/graphql",
+            "ARXIV_API_URL": self.arxiv.url + "/api/query",
+        }
+        if token:
+            env["GITHUB_TOKEN"] = TOKEN
+        return env
+
+    def run(self, *args: str, token: bool = True) -> Run:
+        """Run the real CLI in-process with this world's environment."""
+        report = self.tmp / "report.json"
+        report.unlink(missing_ok=True)
+        argv = [*args]
+        if args and args[0] == "check":
+            argv += ["--config", str(self.config_path), "--json", str(report)]
+        out, err = io.StringIO(), io.StringIO()
+        saved = {k: os.environ.get(k) for k in (*self.env(True), "GH_TOKEN")}
+        try:
+            for k in saved:
+                os.environ.pop(k, None)
+            os.environ.update(self.env(token))
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(argv)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        data = json.loads(report.read_text()) if report.exists() else {}
+        return Run(code, out.getvalue(), err.getvalue(), data)
+
+    def stop(self) -> None:
+        for emu in (self.web, self.github, self.arxiv):
+            emu.stop()
