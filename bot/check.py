@@ -142,7 +142,7 @@ def run_check(
             obs.down.add("arxiv")
 
     def run_web() -> None:
-        if not work.urls:
+        if not work.urls or not cfg.check.web:
             return
         done = [0]
 

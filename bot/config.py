@@ -8,7 +8,12 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, get_type_hints
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "data" / "config.toml"
+# The default config: `data/config.toml` of the folder the bot runs in (a clone of
+# this repository), else of the source tree the package was installed from.
+DEFAULT_CONFIGS = (
+    Path("data") / "config.toml",
+    Path(__file__).resolve().parent.parent / "data" / "config.toml",
+)
 
 
 class ConfigError(Exception):
@@ -32,6 +37,7 @@ class CheckConfig:
     max_wait: float = 60.0
     arxiv_interval: float = 3.0
     star_history: int = 12
+    web: bool = True  # check links that are neither GitHub nor arXiv
     exclude: list[str] = field(default_factory=list)  # regexes of URLs never checked
 
 
@@ -84,9 +90,12 @@ class Config:
 
 def load(path: Path | None) -> Config:
     """Load a config file; with None, the bundled default (or built-in defaults)."""
-    source = path or DEFAULT_CONFIG
-    if path is None and not source.is_file():
-        return Config()
+    if path is None:
+        source = next((p for p in DEFAULT_CONFIGS if p.is_file()), None)
+        if source is None:
+            return Config(list=ListConfig(file="README.md"))
+    else:
+        source = path
     try:
         raw = tomllib.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:

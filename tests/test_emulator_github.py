@@ -428,3 +428,23 @@ def test_bot_query_validates_against_real_schema(real_schema: GraphQLSchema) -> 
 
 def test_schema_file_is_shipped() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8").count("type ") >= 8
+
+
+def test_queries_the_bot_sends_validate_against_real_schema(
+    real_schema: GraphQLSchema, tmp_path: Path
+) -> None:
+    """Every GraphQL body the real `check` sent during a run on the sample list."""
+    from tests.world import World
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "awesome-image-classification-2019.md"
+    world = World(tmp_path, sample.read_text(encoding="utf-8"), web_cases=False)
+    try:
+        assert world.run("check").code == 0
+        bodies = world.github.graphql_log
+    finally:
+        world.stop()
+    assert bodies
+    for body in bodies:
+        doc = parse(body["query"])
+        assert validate(real_schema, doc) == []
+        assert validate(SCHEMA, doc) == []
