@@ -12,15 +12,18 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from bot import actions
 from bot import config as config_mod
 from bot import state as state_mod
-from bot.check import CheckResult, Endpoints, run_check
-from bot.files import InputError, read_markdown
+from bot.check import CheckResult, Endpoints
+from bot.files import InputError, atomic_write, read_markdown
 from bot.judge import summary
-from bot.markdown import parse
 from bot.model import HttpSettings
+from bot.pipeline import Evaluation, evaluate
+from bot.pr import add_pr_command, unified_diff
 from bot.render import environment, groups
 from bot.report import check_report, write_json
+from bot.schedule import add_schedule_command
 
 log = logging.getLogger("awesome_monitor")
 EXIT_OK, EXIT_DEAD, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -35,6 +38,8 @@ def add_commands(sub: argparse._SubParsersAction, common: Callable) -> None:
     check.add_argument("--fail-on-dead", action="store_true", help="exit 1 when links are dead")
     common(check)
     check.set_defaults(run=cmd_check)
+    add_pr_command(sub, common)
+    add_schedule_command(sub)
 
 
 def http_settings(cfg: config_mod.Config, args: argparse.Namespace) -> HttpSettings:
@@ -65,7 +70,9 @@ class _Ticker:
 
 
 @contextmanager
-def _progress(console: Console, quiet: bool) -> Iterator[_Ticker]:
+def progress_ticker(quiet: bool) -> Iterator[_Ticker]:
+    """Progress bars on a terminal (on stderr, so stdout stays clean); none otherwise."""
+    console = Console(stderr=True, highlight=False)
     if quiet or not console.is_terminal:
         yield _Ticker(None)
         return
@@ -79,34 +86,59 @@ def cmd_check(args: argparse.Namespace) -> int:
     cfg = config_mod.load(args.config)
     path = args.file or cfg.path(cfg.list.file)
     text = read_markdown(path)
-    doc = parse(text)
     state_path = args.state or cfg.path(cfg.list.state)
     dead_after = args.dead_after or cfg.check.dead_after
     if dead_after < 1:
         raise InputError("--dead-after must be at least 1")
     endpoints = Endpoints.resolve(cfg, args.github_api_url, args.github_graphql_url,
                                   args.arxiv_api_url)  # fmt: skip
-    console = Console(stderr=True, highlight=False)
+    actions.mask(endpoints.token)
+    name = _display_name(path)
     try:
         with state_mod.locked(state_path):
             state = state_mod.load(state_path)
             if not endpoints.token and not args.quiet:
                 print("no GITHUB_TOKEN: GitHub is checked over REST with the anonymous budget",
                       file=sys.stderr)  # fmt: skip
-            with _progress(console, args.quiet) as ticker:
-                result = run_check(doc, cfg, endpoints, state, dead_after,
-                                   http_settings(cfg, args), ticker)  # fmt: skip
+            with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
+                ev = evaluate(text, cfg, endpoints, state, dead_after, http_settings(cfg, args),
+                              ticker)  # fmt: skip
+            result = ev.result
             if args.json:
                 write_json(args.json, check_report(str(path), result))
-            if not args.quiet:
-                print(render_report(cfg, str(path), result), end="")
+            _show(cfg, name, ev, args.quiet)
             if args.write:
+                if ev.text != text:
+                    atomic_write(path, ev.text)
                 state_mod.save(state_path, result.state)
             elif not args.quiet:
-                print("dry run: nothing written (use --write to save state)")
+                print("dry run: nothing written (use --write to update the list and save state)")
     except state_mod.StateError as exc:
         raise InputError(str(exc)) from None
     return exit_code(result, args.fail_on_dead)
+
+
+def _display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _show(cfg: config_mod.Config, name: str, ev: Evaluation, quiet: bool) -> None:
+    """The report, the unified diff, and in Actions the annotations and job summary."""
+    result = ev.result
+    actions.annotate(name, result.verdicts)
+    actions.step_summary(render_report(cfg, name, result, "report.md.j2"))
+    if quiet:
+        return
+    print(render_report(cfg, name, result), end="")
+    if ev.rewritten and ev.rewritten.unmatched_rows:
+        print("table rows with no links and no matching section (add them to "
+              "[status.sections]): " + ", ".join(ev.rewritten.unmatched_rows))  # fmt: skip
+    diff = unified_diff(name, ev.doc.text, ev.text)
+    with actions.group("Proposed change"):
+        print(diff if diff else "no change to the list", end="" if diff else "\n")
 
 
 def exit_code(result: CheckResult, fail_on_dead: bool) -> int:
@@ -126,10 +158,13 @@ def exit_code(result: CheckResult, fail_on_dead: bool) -> int:
     return EXIT_OK
 
 
-def render_report(cfg: config_mod.Config, name: str, result: CheckResult) -> str:
+def render_report(
+    cfg: config_mod.Config, name: str, result: CheckResult, template: str = "report.txt.j2"
+) -> str:
     env = environment(cfg.templates)
-    return env.get_template("report.txt.j2").render(
+    return env.get_template(template).render(
         file=name,
+        limit=100,
         summary=summary(result.verdicts),
         counts=result.counts,
         requests=result.requests,

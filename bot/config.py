@@ -69,6 +69,7 @@ class PrConfig:
     state_branch: str = "awesome-monitor/state"
     labels: list[str] = field(default_factory=lambda: ["awesome-monitor"])
     path: str = "README.md"
+    write_interval: float = 1.0  # seconds between GitHub writes (GitHub's guidance)
 
 
 @dataclass

@@ -73,6 +73,15 @@ class Table:
     delimiter: Row
     rows: list[Row]
     section: Section | None = None
+    nested: bool = False  # inside a list item or block quote: rows carry a prefix
+
+    def column(self, name: str) -> int | None:
+        """Index of the header cell named `name` (case and padding ignored)."""
+        want = name.strip().casefold()
+        for i, cell in enumerate(self.header.cells):
+            if cell.text.strip().casefold() == want:
+                return i
+        return None
 
     @property
     def first_line(self) -> int:
@@ -152,13 +161,20 @@ _AFTER_DEST = re.compile(
 _DEFINITION = re.compile(r"(?m)^[ \t>]*\[[^\]\n]+\]:[ \t]*(?:\r?\n[ \t]*)?(<[^>\n]*>|\S+)")
 
 
-def parse(text: str) -> Document:
+def parse(text: str, status_column: str | None = None) -> Document:
     """Parse a Markdown document. Raises nothing on odd input: what is not a link
-    is simply not reported."""
+    is simply not reported. With `status_column`, that column of every table is
+    the bot's own output (like the notes): links in its cells are not list links."""
     doc = Document(text=text, line_starts=_line_starts(text))
     tokens = _md().parse(_blank_front_matter(text), {})
     owned = [(m.start(), m.end()) for m in _NOTE_RE.finditer(text)]
     doc.sections = _sections(tokens, doc)
+    for tok in tokens:
+        if tok.type == "table_open" and tok.map:
+            table = _table(doc, tok.map, tok.level > 0)
+            doc.tables.append(table)
+            if status_column:
+                owned.extend(status_cells(table, status_column))
     finder = _LinkFinder(doc, owned)
     for tok in tokens:
         if tok.map is None:
@@ -169,8 +185,6 @@ def parse(text: str) -> Document:
             finder.html_block(tok)
         elif tok.type == "definition":
             finder.definition(tok)
-        elif tok.type == "table_open":
-            doc.tables.append(_table(doc, tok.map))
     doc.links.sort(key=lambda lk: (lk.use_line, lk.start))
     for lk in doc.links:
         lk.section = doc.section_at(lk.use_line)
@@ -245,16 +259,25 @@ def _split_row(doc: Document, idx0: int) -> Row:
     return Row(idx0 + 1, start, end, cells, leading, trailing)
 
 
-def _table(doc: Document, span: list[int]) -> Table:
+def _table(doc: Document, span: list[int], nested: bool = False) -> Table:
     first, last = span
     rows = [_split_row(doc, i) for i in range(first, last)]
-    return Table(header=rows[0], delimiter=rows[1], rows=rows[2:])
+    return Table(header=rows[0], delimiter=rows[1], rows=rows[2:], nested=nested)
+
+
+def status_cells(table: Table, column: str) -> list[tuple[int, int]]:
+    """Spans of the body cells of the bot-owned column, if the table has one."""
+    idx = None if table.nested else table.column(column)
+    if idx is None:
+        return []
+    return [(r.cells[idx].start, r.cells[idx].end) for r in table.rows if idx < len(r.cells)]
 
 
 class _LinkFinder:
     def __init__(self, doc: Document, owned: list[tuple[int, int]]) -> None:
         self.doc = doc
-        self.owned = owned
+        self.owned = _merge(owned)
+        self._owned_starts = [a for a, _ in self.owned]
         self.definitions: dict[str, Link] = {}  # href → definition link
         self._cursor_map: tuple[int, int] | None = None
         self._cursor = 0
@@ -266,7 +289,8 @@ class _LinkFinder:
         return start, len(self.doc.text) if end is None else end
 
     def _is_owned(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.owned)
+        i = bisect.bisect_right(self._owned_starts, offset) - 1
+        return i >= 0 and offset < self.owned[i][1]
 
     def _add(
         self,
@@ -440,6 +464,17 @@ class _LinkFinder:
         )
         if not self._is_owned(use):
             self.doc.links.append(link)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans covering the same offsets."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _find_definition(finder: _LinkFinder, href: str) -> Link | None:

@@ -26,7 +26,13 @@ def environment(overrides: dict[str, str] | None = None) -> Environment:
     env.filters["stars"] = format_stars
     env.filters["month"] = month
     env.filters["md"] = escape_markdown
+    env.filters["code"] = inline_code
     return env
+
+
+def inline_code(text: object) -> str:
+    """Safe inside a single-backtick code span: no backticks, no line breaks."""
+    return str(text).replace("`", "'").replace("\r", " ").replace("\n", " ")
 
 
 def format_stars(n: int | None) -> str:
@@ -97,7 +103,8 @@ def groups(result: CheckResult, star_change: float = 0.1) -> Groups:
     for v in result.verdicts:
         since = f" since {v.failing_since[:10]}" if v.failing_since else ""
         if v.verdict == DEAD:
-            add("dead", v, f"{v.error or 'failed'}{since} ({v.failures_in_a_row} runs in a row)")
+            # No run count here: the PR body must not change from run to run.
+            add("dead", v, f"{v.error or 'failed'}, failing{since}")
         elif v.failing:
             add(
                 "failing", v, f"{v.error or 'failed'} (failure {v.failures_in_a_row}, not dead yet)"

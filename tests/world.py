@@ -21,6 +21,7 @@ from tests.emulators.github import GitHubEmulator
 from tests.emulators.sample import Truth, build
 
 TOKEN = "test-token"
+LIST_REPO = "maintainer/awesome-list"
 
 # Path on the web emulator → (answer, expected verdict on the first run with dead_after=2)
 WEB_CASES: dict[str, tuple[w.Answer, str]] = {
@@ -72,13 +73,19 @@ class World:
             "timeout = 2.0\nretries = 1\nbackoff = 0.01\nmax_wait = 2.0\n"
             "arxiv_interval = 0.01\n"
             # The sample links two real web hosts; no test may reach them.
-            'exclude = ["^https://(cdn\\\\.rawgit\\\\.com|openreview\\\\.net)/"]\n',
+            'exclude = ["^https://(cdn\\\\.rawgit\\\\.com|openreview\\\\.net)/"]\n'
+            "[pr]\nwrite_interval = 0.0\n",
             encoding="utf-8",
         )
 
     @property
     def truth_(self) -> Truth:
         return self.truth
+
+    def add_list_repo(self, name: str = LIST_REPO, path: str = "README.md") -> Any:
+        """A repository on the GitHub emulator whose default branch holds the list."""
+        text = self.list_path.read_text(encoding="utf-8")
+        return self.github.scenario.add(name, files={path: text}, stars=1)
 
     def env(self, token: bool = True) -> dict[str, str]:
         env = {
@@ -97,6 +104,8 @@ class World:
         argv = [*args]
         if args and args[0] == "check":
             argv += ["--config", str(self.config_path), "--json", str(report)]
+        elif args and args[0] == "pr":
+            argv += ["--config", str(self.config_path)]
         out, err = io.StringIO(), io.StringIO()
         saved = {k: os.environ.get(k) for k in (*self.env(True), "GH_TOKEN")}
         try:

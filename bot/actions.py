@@ -1,0 +1,69 @@
+"""GitHub Actions output: annotations at file and line, grouped log sections, the
+job summary, and masking of the token. Only when GITHUB_ACTIONS=true."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.judge import ARCHIVED, DEAD, MOVED, Verdict
+
+
+def active() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def mask(secret: str | None) -> None:
+    """Ask the runner to hide the token from every later log line."""
+    if active() and secret:
+        print(f"::add-mask::{secret}", flush=True)
+
+
+@contextmanager
+def group(title: str) -> Iterator[None]:
+    if not active():
+        yield
+        return
+    print(f"::group::{_data(title)}", flush=True)
+    try:
+        yield
+    finally:
+        print("::endgroup::", flush=True)
+
+
+def annotate(file: str, verdicts: list[Verdict]) -> int:
+    """One warning per dead, moved or archived link, at its line. Returns the count."""
+    if not active():
+        return 0
+    n = 0
+    for v in verdicts:
+        if v.verdict == DEAD:
+            msg = f"Dead link {v.link.raw_url}: {v.error or 'failed'}"
+        elif v.verdict == MOVED:
+            msg = f"Moved: {v.link.raw_url} is now {v.moved_to}"
+        elif v.verdict == ARCHIVED:
+            msg = f"Archived repository: {v.link.raw_url}"
+        else:
+            continue
+        print(f"::warning file={_prop(file)},line={v.link.use_line}::{_data(msg)}")
+        n += 1
+    sys.stdout.flush()
+    return n
+
+
+def step_summary(markdown: str) -> None:
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if active() and path:
+        with Path(path).open("a", encoding="utf-8") as fh:
+            fh.write(markdown if markdown.endswith("\n") else markdown + "\n")

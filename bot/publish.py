@@ -1,0 +1,204 @@
+"""The platform side (Renovate's split): read the list and the state from a GitHub
+repository, and open, update or close the bot's single pull request.
+
+One branch (`awesome-monitor/status`) rebuilt each run as one commit on top of the
+default branch's head, so the PR never conflicts. Never a second PR; never over a
+human's commits; a PR closed unmerged is not reopened for the same change (its
+fingerprint travels in the PR body's hidden metadata)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass
+
+from github import Auth, Github, GithubException, InputGitAuthor, InputGitTreeElement
+from github.PullRequest import PullRequest
+from github.Repository import Repository
+
+log = logging.getLogger(__name__)
+
+BOT_NAME = "awesome-monitor"
+BOT_EMAIL = "awesome-monitor@users.noreply.github.com"
+MARKER = "Generated-by: awesome-monitor"
+META_RE = re.compile(r"<!-- awesome-monitor-meta (\{.*?\}) -->")
+
+
+class PublishError(Exception):
+    """A GitHub error a maintainer must act on; the message says what to do."""
+
+
+def fingerprint(old: str, new: str) -> str:
+    """Identity of a change, independent of where the lines sit (so a change of
+    the base elsewhere in the file keeps the same fingerprint)."""
+    import difflib
+
+    lines = [
+        ln
+        for ln in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
+        if ln[:1] in "+-" and not ln.startswith(("+++", "---"))
+    ]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+
+
+def meta_comment(data: dict[str, str]) -> str:
+    return f"<!-- awesome-monitor-meta {json.dumps(data, sort_keys=True)} -->"
+
+
+def read_meta(body: str | None) -> dict[str, str]:
+    m = META_RE.search(body or "")
+    if not m:
+        return {}
+    try:
+        return json.loads(m.group(1))
+    except json.JSONDecodeError:
+        return {}
+
+
+def explain(exc: GithubException, action: str, repo: str) -> PublishError:
+    """Turn GitHub's answer into one sentence that says what to do."""
+    msg = exc.data.get("message", "") if isinstance(exc.data, dict) else str(exc.data or "")
+    if exc.status == 401:
+        return PublishError(f"{action}: GitHub refused the token (401); check GITHUB_TOKEN")
+    if "not permitted to create or approve pull requests" in msg:
+        return PublishError(
+            f"{action}: GitHub Actions may not open pull requests in {repo}; turn on "
+            "Settings → Actions → General → Workflow permissions → 'Allow GitHub Actions "
+            "to create and approve pull requests'"
+        )
+    if exc.status == 403 and "Resource not accessible by integration" in msg:
+        return PublishError(
+            f"{action}: the token cannot write to {repo}; give the workflow "
+            "`permissions: contents: write, pull-requests: write`"
+        )
+    if exc.status == 404:
+        return PublishError(
+            f"{action}: {repo} not found, or the token has no access to it "
+            "(a fine-grained token needs this repository selected)"
+        )
+    if exc.status == 403:
+        return PublishError(f"{action}: GitHub answered 403 ({msg or 'forbidden'}) for {repo}")
+    return PublishError(f"{action}: GitHub answered {exc.status} ({msg or 'error'})")
+
+
+@dataclass
+class Outcome:
+    action: str  # opened, updated, unchanged, closed, none, skipped, blocked
+    number: int | None = None
+    url: str | None = None
+    detail: str = ""
+
+
+class Platform:
+    """One repository on GitHub, through PyGithub."""
+
+    def __init__(
+        self, api_url: str, token: str, repo: str, timeout: float = 30.0,
+        write_interval: float = 1.0,
+    ) -> None:  # fmt: skip
+        self.gh = Github(base_url=api_url.rstrip("/"), auth=Auth.Token(token),
+                         timeout=int(timeout), seconds_between_requests=0,
+                         seconds_between_writes=write_interval, user_agent=BOT_NAME)  # fmt: skip
+        self.name = repo
+        try:
+            self.repo: Repository = self.gh.get_repo(repo)
+            self.default = self.repo.default_branch
+        except GithubException as exc:
+            raise explain(exc, "reading the repository", repo) from None
+        self.author = InputGitAuthor(BOT_NAME, BOT_EMAIL)
+
+    def close(self) -> None:
+        self.gh.close()
+
+    # -- reading -----------------------------------------------------------------
+    def base_sha(self) -> str:
+        return self.repo.get_git_ref(f"heads/{self.default}").object.sha
+
+    def read_file(self, path: str, ref: str | None = None) -> str | None:
+        try:
+            content = self.repo.get_contents(path, ref=ref or self.default)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise explain(exc, f"reading {path}", self.name) from None
+        if isinstance(content, list):
+            raise PublishError(f"{path} is a folder in {self.name}, expected the list's file")
+        return base64.b64decode(content.content).decode("utf-8")
+
+    def branch_head(self, branch: str) -> tuple[str, str, list[str]] | None:
+        """(sha, message, parent shas) of a branch's head commit, or None."""
+        try:
+            ref = self.repo.get_git_ref(f"heads/{branch}")
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise explain(exc, f"reading branch {branch}", self.name) from None
+        commit = self.repo.get_git_commit(ref.object.sha)
+        return commit.sha, commit.message, [p.sha for p in commit.parents]
+
+    # -- writing -----------------------------------------------------------------
+    def commit_files(
+        self, branch: str, files: dict[str, str], message: str, parent: str | None,
+        base_tree_of: str | None,
+    ) -> str:  # fmt: skip
+        """One commit with `files` on top of `parent` (or a root commit), then point
+        `branch` at it in one ref update (force): the branch is never half-built."""
+        try:
+            elements = [
+                InputGitTreeElement(path, "100644", "blob",
+                                    sha=self.repo.create_git_blob(text, "utf-8").sha)
+                for path, text in files.items()
+            ]  # fmt: skip
+            if base_tree_of:
+                base = self.repo.get_git_commit(base_tree_of).tree
+                tree = self.repo.create_git_tree(elements, base)
+            else:
+                tree = self.repo.create_git_tree(elements)
+            parents = [self.repo.get_git_commit(parent)] if parent else []
+            commit = self.repo.create_git_commit(message, tree, parents, author=self.author,
+                                                 committer=self.author)  # fmt: skip
+            try:
+                self.repo.get_git_ref(f"heads/{branch}").edit(commit.sha, force=True)
+            except GithubException as exc:
+                if exc.status != 404:
+                    raise
+                self.repo.create_git_ref(f"refs/heads/{branch}", commit.sha)
+            return commit.sha
+        except GithubException as exc:
+            raise explain(exc, f"writing branch {branch}", self.name) from None
+
+    def open_pull(self, branch: str) -> PullRequest | None:
+        owner = self.name.split("/")[0]
+        pulls = self.repo.get_pulls(state="open", head=f"{owner}:{branch}", base=self.default)
+        return next(iter(pulls), None)
+
+    def closed_unmerged(self, branch: str) -> list[PullRequest]:
+        owner = self.name.split("/")[0]
+        pulls = self.repo.get_pulls(state="closed", head=f"{owner}:{branch}", base=self.default)
+        return [p for p in pulls if not p.merged]
+
+    def create_pull(self, branch: str, title: str, body: str, labels: list[str]) -> PullRequest:
+        try:
+            pr = self.repo.create_pull(base=self.default, head=branch, title=title, body=body)
+        except GithubException as exc:
+            if exc.status == 422 and "already exists" in str(exc.data):
+                # A retried POST can land twice: take the PR that exists.
+                existing = self.open_pull(branch)
+                if existing is not None:
+                    return existing
+            raise explain(exc, "opening the pull request", self.name) from None
+        if labels:
+            try:
+                pr.add_to_labels(*labels)
+            except GithubException as exc:
+                log.warning("could not add labels: %s", explain(exc, "labelling", self.name))
+        return pr
+
+    def comment(self, pr: PullRequest, text: str) -> None:
+        try:
+            pr.create_issue_comment(text)
+        except GithubException as exc:
+            raise explain(exc, "commenting on the pull request", self.name) from None
