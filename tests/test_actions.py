@@ -1,0 +1,55 @@
+"""GitHub Actions output of `check`: annotations, job summary, groups, --fail-on-dead."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.world import TOKEN, World
+
+SAMPLE = (ROOT / "data" / "awesome-image-classification-2019.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    wd = World(tmp_path, SAMPLE)
+    try:
+        yield wd
+    finally:
+        wd.stop()
+
+
+def test_actions_annotations_summary_and_groups(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    run = world.run("check", "--dead-after", "1")
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert lines[0] == f"::add-mask::{TOKEN}", "the token is masked before anything else"
+    warnings = [ln for ln in lines if ln.startswith("::warning file=")]
+    dead = [e for e in run.report["links"] if e["verdict"] == "dead"]
+    moved = [e for e in run.report["links"] if e["verdict"] == "moved"]
+    archived = [e for e in run.report["links"] if e["verdict"] == "archived"]
+    assert len(warnings) == len(dead) + len(moved) + len(archived)
+    for e in dead:
+        assert any(f",line={e['line']}::Dead link {e['url']}" in w for w in warnings)
+    assert any("::Moved: " in w for w in warnings) and any("::Archived" in w for w in warnings)
+    assert "::group::Checking links" in lines and "::endgroup::" in lines
+    text = summary.read_text()
+    assert text.startswith("## awesome-monitor:") and "### Dead (" in text
+
+
+def test_fail_on_dead_exits_1_only_when_links_are_dead(world: World) -> None:
+    assert world.run("check", "--fail-on-dead").code == 0  # failing, not dead yet
+    assert world.run("check", "--fail-on-dead", "--dead-after", "1").code == 1
+
+
+def test_without_actions_there_are_no_workflow_commands(world: World) -> None:
+    run = world.run("check", "--dead-after", "1")
+    assert "::warning" not in run.out and "::add-mask::" not in run.out
