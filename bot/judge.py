@@ -47,6 +47,9 @@ class Verdict:
     previous_version: int | None = None
     stars_before: int | None = None
     withdrawn: bool = False
+    # Not answered this run, but `repo`/`paper` hold the last good observation, so the
+    # status shown in the list stays put instead of flapping to "not checked".
+    stale: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -76,6 +79,14 @@ def judge(
     new.updated = now
     j = _Judge(new, now, dead_after, star_history, obs.down)
     repo_status = {k: j.update("repos", k, o.outcome, o.error, o) for k, o in obs.repos.items()}
+    for o in obs.repos.values():
+        if o.moved_to and o.outcome is Outcome.OK:
+            # The list will link the new name: its history starts from the old one's.
+            entry = copy.deepcopy(new.repos[o.repo])
+            entry.data.update(repo=o.moved_to.lower(), full_name=o.moved_to)
+            entry.data.pop("moved_to", None)
+            entry.etag = None
+            new.repos.setdefault(o.moved_to.lower(), entry)
     paper_status = {k: j.update("papers", k, o.outcome, o.error, o) for k, o in obs.papers.items()}
     url_status = {k: j.update("urls", k, o.outcome, o.error, o) for k, o in obs.urls.items()}
     path_status: dict[str, Status] = {}
@@ -94,10 +105,11 @@ def judge(
                               state.repos.get(t.repo_key))  # fmt: skip
             if t.kind is Kind.GITHUB_PATH and v.verdict not in (DEAD, UNKNOWN):
                 ps = path_status.get(path_key(t.repo_key, t.ref or "", t.path or ""))
-                if ps is not None and ps.outcome is not Outcome.OK:
+                if ps is not None and ps.outcome is Outcome.FAIL:
                     v.verdict = DEAD if ps.dead else UNKNOWN
                     v.failures_in_a_row, v.failing_since = ps.failures, ps.first_failure
                     v.error = ps.error
+                # A file not checked this run (budget) shows its repository's status.
         elif t.kind is Kind.ARXIV and t.arxiv_id:
             v = _paper_verdict(link, obs.papers.get(t.arxiv_id), paper_status.get(t.arxiv_id),
                                state.papers.get(t.arxiv_id))  # fmt: skip
@@ -141,7 +153,8 @@ class _Judge:
             failures=entry.failures,
             first_failure=entry.first_failure,
             error=error if outcome is not Outcome.OK else None,
-            dead=outcome is Outcome.FAIL and entry.failures >= self.dead_after,
+            # Dead stays dead while nothing new is learned (unknown, not checked).
+            dead=outcome is not Outcome.OK and entry.failures >= self.dead_after,
         )
 
     def _remember(self, entry: Entry, obs: Any) -> None:
@@ -160,12 +173,26 @@ class _Judge:
 
 def _failing(v: Verdict, st: Status) -> Verdict:
     v.failures_in_a_row, v.failing_since, v.error = st.failures, st.first_failure, st.error
-    if st.outcome is Outcome.FAIL:
-        v.verdict = DEAD if st.dead else UNKNOWN
+    v.verdict = DEAD if st.dead else UNKNOWN
+    v.not_checked = st.outcome is Outcome.NOT_CHECKED
+    return v
+
+
+def _stale(v: Verdict, before: Entry | None, cls: type) -> Verdict:
+    """An unanswered (not failed) target keeps showing its last good observation."""
+    if v.verdict != UNKNOWN or v.failures_in_a_row or before is None or not before.data:
+        return v
+    fields = {k: val for k, val in before.data.items() if k in cls.__dataclass_fields__}
+    fields["outcome"] = Outcome.OK
+    try:
+        obs = cls(**fields)
+    except TypeError:
+        return v
+    if cls is RepoObservation:
+        v.repo = obs
     else:
-        v.verdict = UNKNOWN
-        v.not_checked = st.outcome is Outcome.NOT_CHECKED
-        v.failures_in_a_row = st.failures
+        v.paper = obs
+    v.stale = True
     return v
 
 
@@ -179,7 +206,7 @@ def _repo_verdict(
     if before and before.stars:
         v.stars_before = before.stars[-1][1]
     if st.outcome is not Outcome.OK:
-        return _failing(v, st)
+        return _stale(_failing(v, st), before, RepoObservation)
     if ro.moved_to:
         v.verdict = MOVED
         v.moved_to = _moved_url(link, ro.moved_to)
@@ -210,7 +237,7 @@ def _paper_verdict(
         v.error, v.not_checked = "not checked", True
         return v
     if st.outcome is not Outcome.OK:
-        return _failing(v, st)
+        return _stale(_failing(v, st), before, PaperObservation)
     v.verdict = ALIVE
     v.withdrawn = po.withdrawn
     pinned = link.target.arxiv_version

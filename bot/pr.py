@@ -10,6 +10,8 @@ import logging
 import sys
 from collections.abc import Callable
 
+import requests
+
 from bot import config as config_mod
 from bot import state as state_mod
 from bot.check import Endpoints
@@ -67,6 +69,8 @@ def cmd_pr(args: argparse.Namespace) -> int:
     except PublishError as exc:
         print(f"awesome-monitor: {exc}", file=sys.stderr)
         return EXIT_INCOMPLETE
+    except requests.RequestException as exc:
+        return _unreachable(exc)
     try:
         text = platform.read_file(path)
         if text is None:
@@ -98,8 +102,19 @@ def cmd_pr(args: argparse.Namespace) -> int:
     except PublishError as exc:
         print(f"awesome-monitor: {exc}", file=sys.stderr)
         return EXIT_INCOMPLETE
+    except requests.RequestException as exc:
+        return _unreachable(exc)
     finally:
         platform.close()
+
+
+def _unreachable(exc: requests.RequestException) -> int:
+    """A transport error while talking to GitHub (connection lost, PyGithub's retries of
+    a 5xx spent): exit 3, never a traceback. The type only: no URL, no headers."""
+    print(f"awesome-monitor: GitHub could not be reached or kept failing "
+          f"({type(exc).__name__}); nothing more was written, the next run picks up",
+          file=sys.stderr)  # fmt: skip
+    return EXIT_INCOMPLETE
 
 
 def _save_state(platform: Platform, cfg: config_mod.Config, state: state_mod.State) -> None:

@@ -57,7 +57,8 @@ def write_json(path: Path, report: dict[str, Any]) -> None:
 
 def check_entry(v: Verdict) -> dict[str, Any]:
     """One link of the `check` report, with exactly the keys of DESIGN.md §2."""
-    t, ro, po, wo = v.link.target, v.repo, v.paper, v.web
+    t, wo = v.link.target, v.web
+    ro, po = (None, None) if v.stale else (v.repo, v.paper)
     return {
         "url": v.link.raw_url,
         "line": v.link.use_line,

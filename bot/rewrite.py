@@ -156,9 +156,7 @@ class _Rewriter:
 
     # -- notes ----------------------------------------------------------------
     def notes(self) -> None:
-        table_lines = {
-            n for t in self.doc.tables for n in range(t.first_line, t.last_line + 1)
-        }  # fmt: skip
+        table_lines = {n for t in self.doc.tables for n in range(t.first_line, t.last_line + 1)}
         heading_lines = {s.line for s in self.doc.sections}
         done: set[int] = set()
         for lk in self.links:
@@ -258,6 +256,11 @@ def _construct_end(doc: Document, lk: Link) -> int | None:
     are closed there, else walk on to the closing `]` and its `[label]`; None when
     unsure (no note is better than a note inside a link)."""
     at = lk.construct_end
+    # The construct must end as its syntax does; anything else means the parser lost
+    # track (a reference use and an inline link to the same URL in one paragraph).
+    closing = {Syntax.INLINE: ")", Syntax.REFERENCE: "]", Syntax.AUTOLINK: ">"}.get(lk.syntax)
+    if closing and not doc.text.startswith(closing, at - 1):
+        return None
     if lk.syntax is not Syntax.REFERENCE:
         return at
     line_start = doc.line_starts[bisect.bisect_right(doc.line_starts, at) - 1]

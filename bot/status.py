@@ -66,7 +66,7 @@ def link_status(v: Verdict) -> LinkStatus:
         state = "dead"
     elif v.failing:
         state = "failing"
-    elif v.verdict == UNKNOWN:
+    elif v.verdict == UNKNOWN and not v.stale:
         state = "not_checked"
     elif v.verdict == MOVED:
         state = "moved"
@@ -143,8 +143,12 @@ def render_cell(env: Environment, verdicts: list[Verdict]) -> str:
     if not verdicts:
         return ""
     summary = summarise(verdicts)
-    ctx: dict[str, Any] = {"main": summary.main, "paper": summary.paper,
-                           "counts": summary.counts, "links": summary.links}  # fmt: skip
+    ctx: dict[str, Any] = {
+        "main": summary.main,
+        "paper": summary.paper,
+        "counts": summary.counts,
+        "links": summary.links,
+    }
     text = one_line(env.get_template(CELL_TEMPLATE).render(**ctx))
     return escape_cell(text)
 

@@ -202,3 +202,17 @@ def test_corrupt_state_is_an_error_not_replaced(world: World) -> None:
     run = world.run("check", "--write")
     assert run.code == 2 and "corrupt" in run.err
     assert world.state_path.read_text() == "{not json"
+
+
+def test_unanswered_links_keep_their_last_status_in_the_list(world: World) -> None:
+    """Without a token, what the budget skips shows its last known status: the list does
+    not flap between runs (and no PR is proposed for it)."""
+    first = world.run("check", "--write", "--dead-after", "1", token=False)
+    assert first.code == 0, first.err
+    written = world.list_path.read_text()
+    assert "★" in written
+    # The budget is still spent: nothing new is learned about GitHub.
+    second = world.run("check", "--write", "--dead-after", "1", token=False)
+    assert second.code == 0, second.err
+    assert "not checked" in second.out
+    assert world.list_path.read_text() == written

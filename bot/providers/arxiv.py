@@ -187,6 +187,12 @@ def _fetch_batch(
         for pid in batch:
             out[pid] = PaperObservation(pid, Outcome.UNKNOWN, error=f"bad answer: {exc}")
         return True
+    if not found and total == 0 and len(batch) > 1:
+        # arXiv answers an unknown id with an empty feed, but a whole batch coming back
+        # empty is arXiv having a bad moment (it does), not every paper gone at once.
+        for pid in batch:
+            out[pid] = PaperObservation(pid, Outcome.UNKNOWN, error="arXiv returned an empty feed")
+        return True
     # A page shorter than totalResults says nothing about the ids left out.
     missing = Outcome.FAIL if total <= len(found) else Outcome.UNKNOWN
     for pid in batch:
