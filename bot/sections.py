@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from bot.markdown import Document, Row, Section, Table, normalise_name
 
+MIN_CONTAINED = 3
+
 
 def row_name(table: Table, row: Row) -> str:
     """A row's name: its first non-empty cell, Markdown links reduced to their text."""
@@ -23,7 +25,12 @@ def match_sections(
     doc: Document, table: Table, mapping: dict[str, str] | None = None
 ) -> dict[int, Section | None]:
     """Row index (in `table.rows`) → the section it names, or None."""
-    candidates = [s for s in doc.sections if doc.links_in_section(s) and s is not table.section]
+    first = table.first_line
+    candidates = [
+        s
+        for s in doc.sections
+        if doc.links_in_section(s) and not s.line <= first <= s.end_line  # not the table's own
+    ]
     by_key: dict[str, Section] = {}
     for s in candidates:
         by_key.setdefault(s.key, s)
@@ -42,7 +49,12 @@ def _match(
         return by_key[explicit[key]]
     if key in by_key:
         return by_key[key]
-    contained = [s for s in candidates if s.key and (key in s.key or s.key in key)]
+    # Very short names ("x", "ION") would be found inside anything: equality only.
+    contained = [
+        s
+        for s in candidates
+        if min(len(s.key), len(key)) >= MIN_CONTAINED and (key in s.key or s.key in key)
+    ]
     if not contained:
         return None
     # A heading that contains the row's name beats a row name that contains a

@@ -118,3 +118,16 @@ def test_config_mapping_overrides_a_guess() -> None:
     matches = match_sections(doc, table, {"Vgg": "ResNet"})
     first = row_name(table, table.rows[0])
     assert first == "Vgg" and matches[0].title == "ResNet"
+
+
+def test_short_names_and_the_tables_own_heading_are_not_guessed() -> None:
+    text = (
+        "# Models\n\n| Name | x |\n|---|---|\n| x | 1 |\n| Res | 2 |\n\n"
+        "## Examples\n[e](https://github.com/a/examples)\n"
+        "## ResNet\n[r](https://github.com/a/resnet)\n"
+    )
+    doc = parse(text)
+    (table,) = doc.tables
+    matches = match_sections(doc, table)
+    assert matches[0] is None  # "x" is not guessed inside "Examples", nor in "Models"
+    assert matches[1].title == "ResNet"
