@@ -16,7 +16,7 @@ from enum import StrEnum
 from functools import cache
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import unescapeAll
+from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.token import Token
 
 from bot.links import Target, classify
@@ -125,12 +125,20 @@ class Document:
     line_starts: list[int] = field(default_factory=list)
 
     def section_at(self, line: int) -> Section | None:
-        """The innermost section holding a 1-based line."""
-        best = None
-        for s in self.sections:
-            if s.line <= line <= s.end_line and (best is None or s.level >= best.level):
-                best = s
-        return best
+        """The innermost section holding a 1-based line (the last of equals)."""
+        key = (id(self.sections), len(self.sections))
+        cache = self.__dict__.get("_section_index")
+        if cache is None or cache[0] != key:
+            # One pass over the sections, not one per lookup: a 50,000-link list
+            # with 500 headings otherwise spends seconds here.
+            by_line: dict[int, Section] = {}
+            for s in self.sections:
+                for n in range(s.line, s.end_line + 1):
+                    best = by_line.get(n)
+                    if best is None or s.level >= best.level:
+                        by_line[n] = s
+            cache = self.__dict__["_section_index"] = (key, by_line)
+        return cache[1].get(line)
 
     def links_in_section(self, section: Section) -> list[Link]:
         return [lk for lk in self.links if section.line <= lk.use_line <= section.end_line]
@@ -158,6 +166,10 @@ _AFTER_DEST = re.compile(
     r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))?"""
     r"""[ \t]*(?:\r?\n[ \t]*)?\)"""
 )
+# `[text][label]`, `[text][]` or `[label]` (no nested brackets: enough to spot a use).
+_REFERENCE_USE = re.compile(
+    r"(?<![\\!])\[((?:[^\[\]\\]|\\.)+)\](?!\()(?:\[((?:[^\[\]\\]|\\.)*)\])?"
+)
 _DEFINITION = re.compile(r"(?m)^[ \t>]*\[[^\]\n]+\]:[ \t]*(?:\r?\n[ \t]*)?(<[^>\n]*>|\S+)")
 
 
@@ -166,7 +178,8 @@ def parse(text: str, status_column: str | None = None) -> Document:
     is simply not reported. With `status_column`, that column of every table is
     the bot's own output (like the notes): links in its cells are not list links."""
     doc = Document(text=text, line_starts=_line_starts(text))
-    tokens = _md().parse(_blank_front_matter(text), {})
+    env: dict = {}
+    tokens = _md().parse(_blank_front_matter(text), env)
     owned = [(m.start(), m.end()) for m in _NOTE_RE.finditer(text)]
     doc.sections = _sections(tokens, doc)
     for tok in tokens:
@@ -175,7 +188,7 @@ def parse(text: str, status_column: str | None = None) -> Document:
             doc.tables.append(table)
             if status_column:
                 owned.extend(status_cells(table, status_column))
-    finder = _LinkFinder(doc, owned)
+    finder = _LinkFinder(doc, owned, env.get("references"))
     for tok in tokens:
         if tok.map is None:
             continue
@@ -274,8 +287,14 @@ def status_cells(table: Table, column: str) -> list[tuple[int, int]]:
 
 
 class _LinkFinder:
-    def __init__(self, doc: Document, owned: list[tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        owned: list[tuple[int, int]],
+        references: dict[str, dict[str, str]] | None = None,
+    ) -> None:
         self.doc = doc
+        self.references = references or {}  # normalised label → markdown-it's definition
         self.owned = _merge(owned)
         self._owned_starts = [a for a, _ in self.owned]
         self.definitions: dict[str, Link] = {}  # href → definition link
@@ -427,8 +446,10 @@ class _LinkFinder:
             pos = self.doc.text.find("](", pos, self._end)
             if pos < 0:
                 return False
+            if self._reference_before(href, pos):
+                return False  # this link is a reference use; the `](` is a later link's
             raw, off = _read_destination(self.doc.text, pos + 2, self._end)
-            if raw is not None and md.normalizeLink(unescapeAll(raw)) == href:
+            if raw is not None and _same_destination(md, raw, href):
                 angled = off > 0 and self.doc.text[off - 1] == "<"
                 after = _AFTER_DEST.match(self.doc.text, off + len(raw) + angled)
                 construct_end = after.end() if after else off + len(raw)
@@ -436,6 +457,20 @@ class _LinkFinder:
                 self._cursor = off + len(raw)
                 return True
             pos += 2
+
+    def _reference_before(self, href: str, pos: int) -> bool:
+        """Whether a reference use of `href` (`[t][label]`, `[t][]`, `[label]`) is
+        written between the cursor and `pos`: then the link being located is that use,
+        and a `](` further on with the same URL belongs to another link."""
+        refs = self.references
+        if not refs:
+            return False
+        for m in _REFERENCE_USE.finditer(self.doc.text, self._cursor, pos):
+            label = m.group(2) if m.group(2) else m.group(1)
+            ref = refs.get(normalizeReference(label))
+            if ref is not None and ref.get("href") == href:
+                return True
+        return False
 
     def _reference_use(self, href: str, text: str) -> None:
         definition = self.definitions.get(href) or _find_definition(self, href)
@@ -490,6 +525,14 @@ def _find_definition(finder: _LinkFinder, href: str) -> Link | None:
             return Link(raw, classify(unescapeAll(raw)), Syntax.DEFINITION, "", line, col,
                         col + len(raw), off, off + len(raw), line, off + len(raw))  # fmt: skip
     return None
+
+
+def _same_destination(md: MarkdownIt, raw: str, href: str) -> bool:
+    """Whether the destination as written is the one markdown-it normalised to `href`.
+    Most are written normalised already: skip normalizeLink (half the parse time of a
+    50,000-link list went there)."""
+    plain = unescapeAll(raw)
+    return plain == href or md.normalizeLink(plain) == href
 
 
 def _read_destination(text: str, pos: int, end: int) -> tuple[str | None, int]:

@@ -16,6 +16,7 @@ bytes, so a second rewrite with the same verdicts is byte-identical."""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -102,7 +103,8 @@ class _Rewriter:
             return
         col = table.column(self.status.column)
         own = [self.by_line.get(row.line, []) for row in table.rows]
-        sections = match_sections(self.doc, table, self.status.sections)
+        named = _without_column(table, col)  # rows are named by their own cells only
+        sections = match_sections(self.doc, named, self.status.sections)
         for i, s in sections.items():  # a heading holding the table is no row's own section
             if s is not None and s.line <= table.first_line <= s.end_line:
                 sections[i] = None
@@ -111,11 +113,8 @@ class _Rewriter:
             return
         self.result.tables += 1
         target = len(table.header.cells) if col is None else col
-        if col is None:
-            name = escape_cell(self.status.column)
-            self.cell(table.header, target, name, insert=True)
-            self.cell(table.delimiter, target, _alignment(table), insert=True)
-        for i, row in enumerate(table.rows):
+        texts: list[str] = []
+        for i in range(len(table.rows)):
             mine = [lk for lk in own[i] if lk.kind in self.kinds]
             if mine:
                 source = self.verdicts_of(mine)
@@ -125,8 +124,15 @@ class _Rewriter:
                 source = self.verdicts_of(own[i])
             else:
                 source = []
-                self.result.unmatched_rows.append(row_name(table, row))
-            self.cell(row, target, render_cell(self.env, source), insert=col is None)
+                self.result.unmatched_rows.append(row_name(named, named.rows[i]))
+            texts.append(render_cell(self.env, source))
+        # Cells are not padded to a common width: one changed cell must not rewrite
+        # every row of the table.
+        if col is None:
+            self.cell(table.header, target, escape_cell(self.status.column), insert=True)
+            self.cell(table.delimiter, target, _alignment(table), insert=True)
+        for row, text in zip(table.rows, texts, strict=True):
+            self.cell(row, target, text, insert=col is None)
 
     def cell(self, row: Row, index: int, text: str, insert: bool) -> None:
         """Write `text` as cell `index` of `row`, in one canonical form per row shape:
@@ -232,6 +238,16 @@ def rewrite(
     return r.apply()
 
 
+def _without_column(table: Table, col: int | None) -> Table:
+    if col is None:
+        return table
+
+    def drop(row: Row) -> Row:
+        return dataclasses.replace(row, cells=[c for i, c in enumerate(row.cells) if i != col])
+
+    return dataclasses.replace(table, rows=[drop(r) for r in table.rows])
+
+
 def _alignment(table: Table) -> str:
     """The new column aligns like the last one: `---`, `:---`, `---:` or `:---:`."""
     last = table.delimiter.cells[-1].text.strip() if table.delimiter.cells else ""
@@ -261,6 +277,8 @@ def _construct_end(doc: Document, lk: Link) -> int | None:
     closing = {Syntax.INLINE: ")", Syntax.REFERENCE: "]", Syntax.AUTOLINK: ">"}.get(lk.syntax)
     if closing and not doc.text.startswith(closing, at - 1):
         return None
+    if lk.syntax is Syntax.REFERENCE and doc.text.startswith(("(", "["), at):
+        return None  # really the text of a following inline link: a note would break it
     if lk.syntax is not Syntax.REFERENCE:
         return at
     line_start = doc.line_starts[bisect.bisect_right(doc.line_starts, at) - 1]

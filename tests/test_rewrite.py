@@ -1,0 +1,526 @@
+"""The rewrite engine: status column, notes, moved URLs; every other byte kept."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import zlib
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+import pytest
+
+from bot.config import StatusConfig
+from bot.judge import ALIVE, ARCHIVED, DEAD, MOVED, UNKNOWN, Verdict
+from bot.links import Kind
+from bot.markdown import NOTE_CLOSE, NOTE_OPEN, Document, parse
+from bot.model import Outcome, PaperObservation, RepoObservation
+from bot.render import environment, format_stars
+from bot.rewrite import RewriteResult, rewrite
+from tests.conftest import ROOT, corpus_files
+
+SAMPLE = ROOT / "data" / "awesome-image-classification-2019.md"
+README = Path(__file__).parent / "fixtures" / "rewrite" / "readme.md"
+CORPUS = corpus_files()
+STATUS = StatusConfig()
+NOTE_RE = re.compile(" " + re.escape(NOTE_OPEN) + r"[^\r\n]*?" + re.escape(NOTE_CLOSE))
+
+
+def stars_of(url: str) -> int:
+    return zlib.crc32(url.lower().rstrip("/").encode()) % 60_000
+
+
+def fake_verdicts(
+    doc: Document,
+    archived: Collection[str] = (),
+    dead: Collection[str] = (),
+    moved: Mapping[str, str] | None = None,
+    failing: Collection[str] = (),
+    not_checked: Collection[str] = (),
+    stars: Mapping[str, int] | None = None,
+) -> list[Verdict]:
+    """Verdicts as `judge` makes them, without the network. URLs are matched as
+    written; `moved` maps an old URL to its new one (a GitHub URL)."""
+    moved, stars = moved or {}, stars or {}
+    out = []
+    for lk in doc.links:
+        t, url = lk.target, lk.raw_url
+        v = Verdict(lk, ALIVE)
+        if url in dead:
+            v.verdict, v.failures_in_a_row, v.failing_since = DEAD, 3, "2026-10-04T06:00:00Z"
+        elif url in failing:
+            v.verdict, v.failures_in_a_row, v.failing_since = UNKNOWN, 1, "2026-11-01T06:00:00Z"
+        elif url in not_checked:
+            v.verdict, v.not_checked, v.error = UNKNOWN, True, "not checked"
+        elif t.repo_key:
+            new = moved.get(url)
+            v.repo = RepoObservation(
+                t.repo_key,
+                Outcome.OK,
+                stars=stars.get(url, stars_of(url)),
+                last_commit="2024-03-05T10:00:00Z",
+                archived=url in archived,
+                moved_to=new.split("github.com/", 1)[1] if new else None,
+            )
+            v.verdict = MOVED if new else ARCHIVED if url in archived else ALIVE
+            v.moved_to = new
+        elif t.kind is Kind.ARXIV and t.arxiv_id:
+            version = stars_of(url) % 8 + 1
+            v.paper = PaperObservation(
+                t.arxiv_id, Outcome.OK, version=version, updated="2019-05-28T17:00:00Z"
+            )
+        out.append(v)
+    return out
+
+
+def carry(verdicts: list[Verdict], doc: Document) -> list[Verdict]:
+    """The same verdicts for the rewritten document (its links, in the same order)."""
+    assert len(doc.links) == len(verdicts)
+    return [dataclasses.replace(v, link=lk) for v, lk in zip(verdicts, doc.links, strict=True)]
+
+
+def run(text: str, verdicts=None, status: StatusConfig = STATUS, env=None, **kw) -> RewriteResult:
+    doc = parse(text, status.column)
+    vs = fake_verdicts(doc, **kw) if verdicts is None else verdicts(doc)
+    return rewrite(doc, vs, status, env or environment())
+
+
+def rewrite_again(first: RewriteResult, before: str, env=None, **kw) -> RewriteResult:
+    """Rewrite the output with the verdicts of the first run carried over."""
+    doc1 = parse(before, STATUS.column)
+    doc2 = parse(first.text, STATUS.column)
+    return rewrite(doc2, carry(fake_verdicts(doc1, **kw), doc2), STATUS, env or environment())
+
+
+def strip_bot(out: str, original: str | Document, column: str = "Status", moved=()) -> str:
+    """The output without what the bot owns: notes, the status column (its cells and
+    the empty cells it padded short rows with), and with moved URLs put back. Found
+    from the output's own structure; the input only says how many cells a row had."""
+    text = NOTE_RE.sub("", out)
+    doc = parse(text, column)
+    had = {
+        row.line: len(row.cells)
+        for t in (parse(original) if isinstance(original, str) else original).tables
+        for row in [t.header, t.delimiter, *t.rows]
+    }
+    cuts = []
+    for t in doc.tables:
+        s = t.column(column)
+        if s is None:
+            continue
+        for row in [t.header, t.delimiter, *t.rows]:
+            k, c = had[row.line], row.cells
+            if k > s:  # inserted before surplus cells
+                assert text[c[s].end] == "|"
+                cuts.append((c[s].start, c[s].end + 1))
+            elif len(c) > k:
+                assert len(c) == s + 1
+                if row.trailing_pipe:
+                    cuts.append((c[k].start, c[s].end + 1))
+                else:
+                    assert text[c[k].start - 2 : c[k].start] == " |"
+                    cuts.append((c[k].start - 2, c[s].end))
+    for a, b in sorted(cuts, reverse=True):
+        text = text[:a] + text[b:]
+    for old, new in moved:
+        text = text.replace(new, old)
+    return text
+
+
+def link_set(text: str | Document, moved=()) -> list[tuple[str, str, int]]:
+    back = {new: old for old, new in moved}
+    doc = parse(text, STATUS.column) if isinstance(text, str) else text
+    return [(lk.syntax.value, back.get(lk.raw_url, lk.raw_url), lk.use_line) for lk in doc.links]
+
+
+def cells(text: str, column: str = "Status") -> list[list[str]]:
+    """Status cell texts of each table that has the column."""
+    doc = parse(text, column)
+    out = []
+    for t in doc.tables:
+        s = t.column(column)
+        if s is not None:
+            out.append([r.cells[s].text.strip() if s < len(r.cells) else "" for r in t.rows])
+    return out
+
+
+# -- the sample list -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample() -> str:
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+OFFICIAL = "https://github.com/KaimingHe/resnet-1k-layers"
+BIG_UNOFFICIAL = "https://github.com/kuangliu/pytorch-cifar/blob/master/models/preact_resnet.py"
+
+
+def test_sample_table_gets_a_status_cell_for_every_row(sample: str) -> None:
+    r = run(sample, stars={OFFICIAL: 1234, BIG_UNOFFICIAL: 99_999})
+    doc = parse(r.text, STATUS.column)
+    (table,) = doc.tables
+    assert table.header.cells[-1].text.strip() == "Status"
+    assert table.delimiter.cells[-1].text.strip() == ":---:"  # aligned like the others
+    (status,) = cells(r.text)
+    assert len(status) == 45 and all(status), status
+    assert r.unmatched_rows == []
+    row = dict(zip([rw.cells[0].text.strip() for rw in table.rows], status, strict=True))
+    # The official repository speaks for its row, even with fewer stars.
+    assert re.match(r"★ 1\.2k · 2024-03 · v\d", row["PreActResNet"])
+    # Else the most starred of the section.
+    vgg_section = sample.split("### VGG")[1].split("###")[0]
+    vgg = re.findall(r"\]\((https://github[^)]+)\)", vgg_section)
+    assert row["Vgg"].startswith(f"★ {format_stars(max(map(stars_of, vgg)))} ")
+    # The paper's latest version (linked in the paper's note, not in the cell: rows that
+    # name one section would repeat the link).
+    assert re.search(r" · v\d( |$)", row["Vgg"]) and "](" not in row["Vgg"]
+    assert all(len(re.sub(r"\]\([^)]*\)", "]", c)) < 60 for c in status)
+
+
+def test_sample_every_code_and_pdf_line_gets_one_note(sample: str) -> None:
+    r = run(sample)
+    lines = [ln for ln in r.text.splitlines() if ln.startswith(("- code:", "- pdf:"))]
+    assert len(lines) == 162
+    for ln in lines:
+        assert re.fullmatch(
+            r"- (code|pdf): \[[^\]]*\]\([^)\s]*\) "
+            + re.escape(NOTE_OPEN)
+            + r"[^<>]+"
+            + re.escape(NOTE_CLOSE),
+            ln,
+        ), ln
+    # Every repository or paper link outside the table has its note, right after it.
+    doc = parse(r.text, STATUS.column)
+    (table,) = doc.tables
+    ours = [
+        lk
+        for lk in doc.links
+        if lk.kind in STATUS.note_kinds and not table.first_line <= lk.use_line <= table.last_line
+    ]
+    assert len(ours) == r.notes == 171
+    for lk in ours:
+        assert r.text.startswith(" " + NOTE_OPEN, lk.construct_end), lk.raw_url
+
+
+def test_sample_second_rewrite_is_byte_identical(sample: str) -> None:
+    kw = {
+        "archived": {OFFICIAL},
+        "moved": {"https://github.com/ry/tensorflow-resnet": "https://github.com/ry/resnet-tf"},
+    }
+    first = run(sample, **kw)
+    assert first.changed
+    second = rewrite_again(first, sample, **kw)
+    assert second.text == first.text
+    assert not second.changed and second.edits == []
+
+
+def test_sample_moved_repo_fixed_in_url_and_text(sample: str) -> None:
+    old, new = "https://github.com/ry/tensorflow-resnet", "https://github.com/ry/resnet-tf"
+    r = run(sample, moved={old: new})
+    assert r.moved == [(old, new)]
+    assert old not in r.text
+    line = next(ln for ln in r.text.splitlines() if new in ln)
+    assert line.startswith(f"- code: [unofficial-tensorflow : {new}]({new}) {NOTE_OPEN}")
+    # The note says what the fixed link will say next run too: no "moved" churn.
+    assert "moved" not in line
+
+
+def test_sample_changes_only_bot_owned_lines(sample: str) -> None:
+    moved = {"https://github.com/nutszebra/prelu_net": "https://github.com/nz/prelu"}
+    r = run(sample, moved=moved, dead={"https://arxiv.org/abs/1603.08029"})
+    doc = parse(sample)
+    kinds = set(STATUS.note_kinds)
+    (table,) = doc.tables
+    allowed = {row.line for row in [table.header, table.delimiter, *table.rows]}
+    allowed |= {lk.use_line for lk in doc.links if lk.kind in kinds}
+    allowed |= {lk.line for lk in doc.links if lk.raw_url in moved}
+    before, after = sample.splitlines(), r.text.splitlines()
+    assert len(before) == len(after)
+    sm = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    changed = set()
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        assert tag == "replace" and i2 - i1 == j2 - j1, (tag, i1, i2, j1, j2)
+        changed |= set(range(i1 + 1, i2 + 1))
+    assert changed and changed <= allowed
+    assert changed == r.changed_lines
+    assert strip_bot(r.text, sample, moved=list(moved.items())) == sample
+    # Outside tables and notes, only the moved URL differs.
+    for n in changed - {row.line for row in table.rows} - {table.header.line, table.delimiter.line}:
+        b, a = before[n - 1], NOTE_RE.sub("", after[n - 1])
+        assert a == b or a == b.replace(*next(iter(moved.items())))
+    assert "dead since 2026-10" in r.text
+
+
+# -- the small README fixture --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def readme() -> str:
+    return README.read_text(encoding="utf-8")
+
+
+def test_readme_golden_lines(readme: str) -> None:
+    r = run(
+        readme,
+        stars={"https://github.com/one/one": 7000, "https://github.com/three/three": 9876},
+        archived={"https://github.com/three/three", "https://github.com/delta/delta"},
+        moved={"https://github.com/beta/beta": "https://github.com/neo/beta"},
+    )
+    out = r.text.splitlines()
+    src = readme.splitlines()
+    note = re.escape(NOTE_OPEN) + r"(.*?)" + re.escape(NOTE_CLOSE)
+    # Table with its own links: a column, ragged rows padded, pipes respected.
+    i = src.index("| Model | Paper | Code |")
+    assert out[i] == "| Model | Paper | Code | Status |"
+    assert out[i + 1] == "|-------|:-----:|------| --- |"
+    assert re.fullmatch(
+        r"\| One \| .* \| ★ 7k · 2024-03 · v\d \|   ",
+        out[i + 2],
+    )
+    assert re.fullmatch(r"\| Two \| \[pdf\]\(\S+\) \|  \| v\d \|", out[i + 3])
+    three = "Three | - | [code](https://github.com/three/three)"
+    assert out[i + 4] == three + " | ★ 9.9k · 2024-03 · archived"
+    # A table of web links only is not ours; a table naming sections is.
+    j = src.index("| Name | Site |")
+    assert out[j : j + 3] == src[j : j + 3]
+    k = src.index("| Net | Top1 |")
+    assert out[k : k + 2] == ["| Net | Top1 | Status |", "| :--- | ---: | ---: |"]
+    assert out[k + 2].startswith("| Zeta | 1.0 | ★ ")
+    assert out[k + 3] == "| Nowhere | 2.0 |  |"
+    assert r.unmatched_rows == ["Nowhere"]
+    # Notes: after each repo/paper link, not in headings, HTML, code or after web links.
+    assert out[3] == src[3]  # heading
+    docs = "- [docs](https://example.com/docs) only a web link."
+    assert out[src.index(docs)] == docs
+    assert NOTE_OPEN not in "".join(out[src.index('<div align="center">') :])
+    delta = out[src.index("- [Delta][delta] and [Epsilon][] by reference.")]
+    assert re.fullmatch(
+        rf"- \[Delta\]\[delta\] {note} and \[Epsilon\]\[\] {note} by reference\.", delta
+    )
+    assert re.search(note, delta)[1].endswith("· archived")
+    # Moved: URL and the text that is the URL; the trailing tab is kept.
+    beta = out[src.index("- [https://github.com/beta/beta](https://github.com/beta/beta)\t")]
+    assert re.fullmatch(
+        rf"- \[https://github\.com/neo/beta\]\(https://github\.com/neo/beta\) "
+        rf"{note}\t",
+        beta,
+    )
+    # Trailing double space (a hard break) and front matter kept.
+    assert out[5].endswith(").  ") and out[:3] == src[:3]
+    assert r.text.endswith("\n") and len(out) == len(src)
+
+
+def test_readme_strip_gives_back_the_input_and_links_are_kept(readme: str) -> None:
+    moved = {
+        "https://github.com/gamma/gamma": "https://github.com/neo/gamma",
+        "https://github.com/epsilon/epsilon": "https://github.com/neo/epsilon",
+    }
+    r = run(readme, moved=moved)
+    assert strip_bot(r.text, readme, moved=list(moved.items())) == readme
+    assert link_set(r.text, list(moved.items())) == link_set(readme)
+    # The name-and-URL link text is fixed too, the title kept.
+    assert '[name : https://github.com/neo/gamma](https://github.com/neo/gamma "title")' in r.text
+    assert "[epsilon]: <https://github.com/neo/epsilon>" in r.text
+
+
+def test_crlf_stays_crlf(readme: str) -> None:
+    text = readme.replace("\n", "\r\n")
+    moved = {"https://github.com/beta/beta": "https://github.com/neo/beta"}
+    r = run(text, moved=moved)
+    assert r.text.count("\n") == r.text.count("\r\n") == text.count("\r\n")
+    assert "| Model | Paper | Code | Status |\r\n" in r.text
+    assert r.text.replace("\r\n", "\n") == run(readme, moved=moved).text
+    assert rewrite_again(r, text, moved=moved).text == r.text
+
+
+def test_no_final_newline_stays_so() -> None:
+    text = "- [x](https://github.com/last/line)"
+    r = run(text)
+    assert r.text.startswith(text + " " + NOTE_OPEN) and r.text.endswith(NOTE_CLOSE)
+    table = "| a | b |\n|---|---|\n| x | [y](https://github.com/y/y) |"
+    assert run(table).text.endswith(
+        "| ★ " + format_stars(stars_of("https://github.com/y/y")) + " · 2024-03 |"
+    )
+
+
+def test_existing_column_and_notes_are_updated_not_duplicated(readme: str) -> None:
+    first = run(readme)
+    url = "https://github.com/alpha/alpha"
+    # The next run: alpha died, zeta's official repository was archived.
+    doc = parse(first.text, STATUS.column)
+    second = rewrite(
+        doc,
+        fake_verdicts(doc, dead={url}, archived={"https://github.com/zeta/official"}),
+        STATUS,
+        environment(),
+    )
+    assert second.text.count(NOTE_OPEN) == first.text.count(NOTE_OPEN) == first.notes
+    assert second.text.count("Status") == first.text.count("Status") == 2
+    line = next(ln for ln in second.text.splitlines() if url in ln)
+    assert f"({url}) {NOTE_OPEN}dead since 2026-10{NOTE_CLOSE} - does" in line
+    zeta = cells(second.text)[1][0]
+    assert re.fullmatch(r"★ \S+ · 2024-03 · archived · v\d", zeta), zeta
+    assert strip_bot(second.text, readme) == readme
+    assert second.changed_lines == {
+        n
+        for n, (a, b) in enumerate(
+            zip(first.text.splitlines(), second.text.splitlines(), strict=True), 1
+        )
+        if a != b
+    }
+
+
+def test_links_in_the_status_column_are_the_bots_own(readme: str) -> None:
+    # A config template that links the version inside the cells.
+    linking = environment(
+        {"cell.md.j2": "{% if paper %}[v{{ paper.version }}]({{ paper.version_url }}){% endif %}"}
+    )
+    r = run(readme, env=linking)
+    assert link_set(r.text) == link_set(readme)
+    extra = {lk.raw_url for lk in parse(r.text).links} - {lk.raw_url for lk in parse(readme).links}
+    assert extra and all(re.fullmatch(r"https://arxiv\.org/abs/[\d.]+v\d", u) for u in extra)
+    # A caller that parsed without the column still gets a stable rewrite.
+    doc = parse(r.text)
+    again = rewrite(doc, fake_verdicts(doc), STATUS, linking)
+    assert again.text == r.text
+
+
+def test_notes_off_removes_the_bots_notes(readme: str) -> None:
+    first = run(readme)
+    off = StatusConfig(notes=False)
+    r = run(first.text, status=off)
+    assert NOTE_OPEN not in r.text
+    assert NOTE_RE.sub("", first.text) == r.text
+
+
+def test_status_wording() -> None:
+    text = "\n".join(f"- [{n}](https://github.com/o/{n})" for n in "abcdef") + "\n"
+    text += "- [p](https://arxiv.org/abs/1409.1556v2)\n"
+    r = run(
+        text,
+        dead={"https://github.com/o/a"},
+        failing={"https://github.com/o/b"},
+        not_checked={"https://github.com/o/c"},
+        archived={"https://github.com/o/d"},
+        moved={"https://github.com/o/e": "https://github.com/o2/e"},
+        stars={"https://github.com/o/f": 12_345},
+    )
+    notes = re.findall(re.escape(NOTE_OPEN) + "(.*?)" + re.escape(NOTE_CLOSE), r.text)
+    ver = stars_of("https://arxiv.org/abs/1409.1556v2") % 8 + 1
+    assert notes[:3] == ["dead since 2026-10", "failing", "not checked"]
+    assert notes[3].endswith(" · 2024-03 · archived")
+    assert notes[4] == f"★ {format_stars(stars_of('https://github.com/o/e'))} · 2024-03"
+    assert notes[5] == "★ 12.3k · 2024-03"
+    assert notes[6] == f"[v{ver}](https://arxiv.org/abs/1409.1556v{ver}) · 2019-05"
+
+
+def test_row_counts_and_official_label() -> None:
+    text = (
+        "| Net | x |\n|---|---|\n| Foo | 1 |\n\n### Foo\n"
+        "- code: [unofficial-keras : https://github.com/u/big](https://github.com/u/big)\n"
+        "- code: [official-tf : https://github.com/o/small](https://github.com/o/small)\n"
+        "- code: [c](https://github.com/u/arch1)\n- code: [d](https://github.com/u/arch2)\n"
+        "- code: [e](https://github.com/u/gone)\n"
+    )
+    r = run(
+        text,
+        stars={"https://github.com/u/big": 50_000, "https://github.com/o/small": 10},
+        archived={"https://github.com/u/arch1", "https://github.com/u/arch2"},
+        dead={"https://github.com/u/gone"},
+    )
+    assert cells(r.text) == [["★ 10 · 2024-03 · 2 archived · 1 dead"]]
+    stars = {"https://github.com/u/big": 50_000, "https://github.com/o/small": 10}
+    r = run(text.replace("official-tf", "unofficial-tf"), stars=stars)
+    assert cells(r.text)[0][0].startswith("★ 50k · ")
+
+
+def test_cells_escape_pipes_and_stay_on_one_line() -> None:
+    env = environment({"cell.md.j2": "a|b\n{{ main.stars }} \\| ok\\"})
+    text = "| a | b |\n|---|---|\n| x | [y](https://github.com/y/y) |\n"
+    r = run(text, env=env, stars={"https://github.com/y/y": 5})
+    assert r.text.splitlines()[2] == "| x | [y](https://github.com/y/y) | a\\|b 5 \\| ok |"
+    assert rewrite_again(r, text, env, stars={"https://github.com/y/y": 5}).text == r.text
+
+
+def test_note_template_override_by_name() -> None:
+    env = environment({"note.md.j2": "{{ s.state }} {{ s.stars | stars }}"})
+    r = run("- [y](https://github.com/y/y)\n", env=env, stars={"https://github.com/y/y": 2500})
+    assert r.text == f"- [y](https://github.com/y/y) {NOTE_OPEN}alive 2.5k{NOTE_CLOSE}\n"
+
+
+def test_nested_and_surplus_cell_tables() -> None:
+    quoted = "> | a | b |\n> |---|---|\n> | x | [y](https://github.com/y/y) |\n"
+    assert run(quoted).text == quoted  # rows carry a prefix: not touched
+    surplus = "| a | b |\n|---|---|\n| x | [y](https://github.com/y/y) | extra |\n"
+    r = run(surplus, stars={"https://github.com/y/y": 1})
+    assert r.text.splitlines()[2] == "| x | [y](https://github.com/y/y) | ★ 1 · 2024-03 | extra |"
+    assert rewrite_again(r, surplus, stars={"https://github.com/y/y": 1}).text == r.text
+    assert strip_bot(r.text, surplus) == surplus
+
+
+def test_empty_status_in_an_open_row_is_stable() -> None:
+    """A row without a closing pipe whose status became empty loses the cell (an empty
+    last cell would read as a closing pipe and be padded anew next time)."""
+    text = "a | b | Status\n--|--|--\nx | [y](https://github.com/y/y) | ★ 1\n"
+    env = environment({"cell.md.j2": ""})
+    r = run(text, env=env)
+    assert r.text.splitlines()[2] == "x | [y](https://github.com/y/y) "
+    assert run(r.text, env=env).text == r.text
+
+
+# -- the real lists --------------------------------------------------------------
+
+
+@pytest.mark.skipif(not CORPUS, reason="../shared/corpus is absent")
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_corpus_rewrite_is_idempotent_and_keeps_links(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    doc = parse(text, STATUS.column)
+    repos = sorted({lk.raw_url for lk in doc.links if lk.target.kind is Kind.GITHUB_REPO})
+    moved = {u: f"https://github.com/moved{i:03d}/r" for i, u in enumerate(repos[::17])}
+    kw = {"moved": moved, "archived": set(repos[1::5]), "dead": set(repos[2::11])}
+    verdicts = fake_verdicts(doc, **kw)
+    first = rewrite(doc, verdicts, STATUS, environment())
+    assert first.changed
+    doc2 = parse(first.text, STATUS.column)
+    assert rewrite(doc2, carry(verdicts, doc2), STATUS, environment()).text == first.text
+    assert link_set(doc2, list(moved.items())) == link_set(doc)
+    assert strip_bot(first.text, doc, moved=list(moved.items())) == text
+
+
+def test_reference_use_then_inline_link_to_the_same_url() -> None:
+    """Found by the property test: the parser once took a reference use for a later
+    inline link to the same URL, and a note landed inside a link."""
+    text = (
+        "[alpha][ref0]\n[https://github.com/o0/r0](https://github.com/o0/r0)\n"
+        "[alpha](https://arxiv.org/abs/1409.1550)\n\n"
+        "[ref0]: https://arxiv.org/abs/1409.1550\n[ref1]: https://github.com/o0/r0\n"
+    )
+    doc = parse(text, STATUS.column)
+    assert [(lk.syntax.value, lk.use_line) for lk in doc.links][:3] == [
+        ("reference", 1),
+        ("inline", 2),
+        ("inline", 3),
+    ]
+    r = rewrite(doc, fake_verdicts(doc), STATUS, environment())
+    lines = r.text.splitlines()
+    assert lines[0].startswith(f"[alpha][ref0] {NOTE_OPEN}")
+    assert lines[1].startswith(f"[https://github.com/o0/r0](https://github.com/o0/r0) {NOTE_OPEN}")
+    assert link_set(r.text) == link_set(text)
+    assert rewrite_again(r, text).text == r.text
+
+
+def test_a_row_is_named_by_its_own_cells_not_the_status() -> None:
+    """Found by the property test: a row whose only text is a surplus cell was named by
+    the bot's status cell on the next run."""
+    text = (
+        "Name | Name\n--- | ---\n|  |  | [alpha](https://arxiv.org/abs/1409.1550)\n| x\n\n"
+        "# alpha [https://arxiv.org/abs/1409.1550](https://arxiv.org/abs/1409.1550)"
+    )
+    r = run(text)
+    assert r.text.splitlines()[2].startswith("|  |  | v")
+    assert rewrite_again(r, text).text == r.text
