@@ -24,10 +24,28 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+_masked: set[str] = set()
+
+
 def mask(secret: str | None) -> None:
-    """Ask the runner to hide the token from every later log line."""
-    if active() and secret:
+    """Ask the runner to hide the token from every later log line (once per run: the
+    token must appear in the log on that one line only)."""
+    if active() and secret and secret not in _masked:
+        _masked.add(secret)
         print(f"::add-mask::{secret}", flush=True)
+
+
+def new_run() -> None:
+    """A new command run in this process (tests, `schedule`): mask again."""
+    _masked.clear()
+
+
+def mask_env_token() -> None:
+    """Mask GITHUB_TOKEN / GH_TOKEN before anything else is printed, whatever the
+    command (`check`, `pr`, `schedule`) and whatever goes wrong later."""
+    new_run()
+    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+        mask((os.environ.get(name) or "").strip() or None)
 
 
 @contextmanager

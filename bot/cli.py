@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bot import __version__
+from bot import __version__, actions
 from bot.config import ConfigError
 from bot.files import InputError, read_markdown
 from bot.markdown import parse
@@ -77,6 +77,7 @@ def setup_logging(verbose: int, quiet: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    actions.mask_env_token()  # in GitHub Actions: the very first line of output
     setup_logging(getattr(args, "verbose", 0), getattr(args, "quiet", False))
     try:
         return int(args.run(args)) if hasattr(args, "run") else cmd_scan(args)

@@ -3,6 +3,7 @@ key and the file. Paths in a config file are relative to that file."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -173,3 +174,10 @@ def _check_values(cfg: Config, source: Path) -> None:
     for key, ok, expected in rules:
         if not ok:
             raise ConfigError(f"{source}: '{key}' must be {expected}")
+    for pattern in cfg.check.exclude:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(
+                f"{source}: 'check.exclude' has an invalid regular expression {pattern!r} ({exc})"
+            ) from None

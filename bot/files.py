@@ -3,8 +3,10 @@ crash never leaves a half-written README or state file."""
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -30,19 +32,29 @@ def read_markdown(path: Path) -> str:
         raise InputError(
             f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8"
         ) from None
-    if not text.strip():
+    if not text.lstrip("\ufeff").strip():  # a BOM alone is empty too
         raise InputError(f"{path}: the file is empty")
     return text
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write via a temp file in the same folder, fsync, then rename over the target."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+def atomic_write(path: Path, data: str | bytes | Iterable[str]) -> None:
+    """Write via a temp file in the same folder, fsync, then rename over the target.
+    `data` may be an iterable of text chunks (e.g. `JSONEncoder.iterencode`), written
+    as they come, so a 20 MB report never exists as one string plus its pieces."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
+            if isinstance(data, bytes):
+                fh.write(data)
+            elif isinstance(data, str):
+                fh.write(data.encode("utf-8"))
+            else:
+                text = io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=False)
+                for chunk in data:
+                    text.write(chunk)
+                text.flush()
+                text.detach()
             fh.flush()
             os.fsync(fh.fileno())
         if path.exists():

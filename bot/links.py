@@ -96,7 +96,9 @@ def classify(raw: str) -> Target:
         if scheme in ("", "mailto", "tel") or url.startswith("#"):
             return Target(Kind.WEB, url)  # relative or non-web: kept, never fetched
         return Target(Kind.INVALID, url, problem=f"unsupported scheme {scheme!r}")
-    if not host or any(c.isspace() for c in url):
+    if not host or any(c.isspace() or c < " " or c == "\x7f" for c in url):
+        # Control characters (a bell, an escape, CR/LF for header injection) are never
+        # part of a URL: such a link is reported, never fetched.
         return Target(Kind.INVALID, url, problem="not a valid URL")
     if host.startswith("www."):
         host = host[4:]

@@ -17,6 +17,10 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference, unescapeAll
+from markdown_it.rules_core import inline as core_inline
+from markdown_it.rules_core import linkify as core_linkify
+from markdown_it.rules_core import text_join as core_text_join
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
 from bot.links import Target, classify
@@ -154,6 +158,33 @@ def _md() -> MarkdownIt:
     return MarkdownIt("gfm-like", {"linkify": True, "inline_definitions": True})
 
 
+# markdown-it's core rules that work inside one inline token at a time. `parse` runs
+# them token by token and drops each token's children once its links are found: the
+# whole inline tree of a 50,000-link list at once is ~160 MB of Token objects.
+_PER_INLINE_RULES = (core_inline, core_linkify, core_text_join)
+
+
+@cache
+def _md_blocks() -> MarkdownIt:
+    md = MarkdownIt("gfm-like", {"linkify": True, "inline_definitions": True})
+    md.core.ruler.disable(["inline", "linkify", "text_join"])
+    return md
+
+
+def _tokens(text: str, env: dict) -> list[Token]:
+    """Block tokens; inline tokens get their children from `_expand`. The same tokens
+    as `_md().parse(text, env)`, as every rule left out works on one inline token."""
+    active = _md().core.ruler.getRules("")
+    assert [r.__name__ for r in active[2:]] == [r.__name__ for r in _PER_INLINE_RULES]
+    return _md_blocks().parse(text, env)
+
+
+def _expand(tok: Token, env: dict) -> None:
+    state = StateCore("", _md(), env, [tok])
+    for rule in _PER_INLINE_RULES:
+        rule(state)
+
+
 _HTML_ATTR = re.compile(
     r"""<(?P<tag>a|img|source|link|iframe|video|audio|embed)\b[^>]*?\b(?P<attr>href|src)\s*=\s*"""
     r"""(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s>"']+))""",
@@ -179,7 +210,7 @@ def parse(text: str, status_column: str | None = None) -> Document:
     the bot's own output (like the notes): links in its cells are not list links."""
     doc = Document(text=text, line_starts=_line_starts(text))
     env: dict = {}
-    tokens = _md().parse(_blank_front_matter(text), env)
+    tokens = _tokens(_blank_front_matter(text), env)
     owned = [(m.start(), m.end()) for m in _NOTE_RE.finditer(text)]
     doc.sections = _sections(tokens, doc)
     for tok in tokens:
@@ -193,7 +224,9 @@ def parse(text: str, status_column: str | None = None) -> Document:
         if tok.map is None:
             continue
         if tok.type == "inline":
+            _expand(tok, env)
             finder.inline(tok)
+            tok.children = None
         elif tok.type == "html_block":
             finder.html_block(tok)
         elif tok.type == "definition":
