@@ -157,7 +157,9 @@ def _params() -> list[Any]:
     out = []
     for r in RECORDS:
         kind = _kind(r)
-        if kind:
+        # Hand-made (no Date header): an http->https redirect of a path to itself, which
+        # PyGithub refuses; there is no GitHub behaviour in it to compare with.
+        if kind and r.file != "Requester.testBaseUrlSchemeRedirection.txt":
             out.append(pytest.param(r, kind, id=f"{r.file}#{r.index}-{kind}"))
     return out or [pytest.param(None, None, id="no-recordings")]
 
@@ -190,8 +192,6 @@ def _scenario_for(r: Record) -> GitHubScenario:
 def test_replay(shared_dir: Path, record: Record | None, kind: str | None) -> None:
     if record is None or kind is None:
         pytest.skip("no recordings found")
-    if record.file == "Requester.testBaseUrlSchemeRedirection.txt":
-        pytest.skip("synthetic http->https self-redirect: not a rename, nothing to emulate")
     scenario = _scenario_for(record)
     with GitHubEmulator(scenario) as emu:
         status, got = _replay(emu, scenario, record, kind)
@@ -201,6 +201,8 @@ def test_replay(shared_dir: Path, record: Record | None, kind: str | None) -> No
         for side in ("head", "base"):
             assert_same_shape(recorded[side], got[side], {"repo", "user"}, side)
             assert_same_shape(recorded[side]["repo"], got[side]["repo"], OMITTED["repo"], side)
+    if kind == "graphql" and got is None:
+        return  # refused above, as asserted
     if kind == "graphql":
         assert_same_shape(recorded["data"], got["data"], set(), "data")
         for rec_err, got_err in zip(recorded.get("errors", []), got.get("errors", []), strict=True):
@@ -217,9 +219,13 @@ def _replay(emu: GitHubEmulator, scenario: GitHubScenario, r: Record, kind: str)
     url = emu.url + r.path
     if kind == "graphql":
         payload = json.loads(r.req_body or "{}")
-        errs = validate(SCHEMA, parse(payload["query"]))
-        if errs:
-            pytest.skip(f"query uses fields outside the emulated subset: {errs[0].message}")
+        if validate(SCHEMA, parse(payload["query"])):
+            # Outside the subset the bot uses (node, discussions): the emulator must
+            # refuse it the way GitHub refuses an invalid query, HTTP 200 with errors.
+            resp = requests.post(url, json=payload, headers=TOKEN, timeout=5)
+            assert resp.status_code == 200 and resp.json()["errors"], resp.text
+            assert "data" not in resp.json() or resp.json()["data"] is None
+            return 200, None
         payload["variables"] = payload.get("variables") or {}
         for key in ("owner", "name"):
             payload["variables"].setdefault(key, "x")
