@@ -15,7 +15,14 @@ import logging
 import re
 from dataclasses import dataclass
 
-from github import Auth, Github, GithubException, InputGitAuthor, InputGitTreeElement
+from github import (
+    Auth,
+    Github,
+    GithubException,
+    GithubRetry,
+    InputGitAuthor,
+    InputGitTreeElement,
+)
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
@@ -99,7 +106,10 @@ class Platform:
         self, api_url: str, token: str, repo: str, timeout: float = 30.0,
         write_interval: float = 1.0,
     ) -> None:  # fmt: skip
-        self.gh = Github(base_url=api_url.rstrip("/"), auth=Auth.Token(token),
+        # A few retries with backoff (PyGithub's default is 10 in a row), and rate-limit
+        # waits bounded: a run must end, and the next one carries on.
+        retry = GithubRetry(total=3, backoff_factor=1.0, max_rate_limit_wait=120)
+        self.gh = Github(base_url=api_url.rstrip("/"), auth=Auth.Token(token), retry=retry,
                          timeout=int(timeout), seconds_between_requests=0,
                          seconds_between_writes=write_interval, user_agent=BOT_NAME)  # fmt: skip
         self.name = repo
