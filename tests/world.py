@@ -49,7 +49,9 @@ class Run:
 
 
 class World:
-    def __init__(self, tmp: Path, list_text: str, web_cases: bool = True) -> None:
+    def __init__(
+        self, tmp: Path, list_text: str, web_cases: bool = True, check_web: bool = True
+    ) -> None:
         self.tmp = tmp
         self.web = w.WebEmulator().start()
         if web_cases:
@@ -74,6 +76,7 @@ class World:
             "arxiv_interval = 0.01\n"
             # The sample links two real web hosts; no test may reach them.
             'exclude = ["^https://(cdn\\\\.rawgit\\\\.com|openreview\\\\.net)/"]\n'
+            f"web = {'true' if check_web else 'false'}\n"
             "[pr]\nwrite_interval = 0.0\n",
             encoding="utf-8",
         )
