@@ -13,7 +13,7 @@ from bot.collect import collect
 from bot.config import Config
 from bot.judge import Observations, Verdict, judge
 from bot.markdown import Document
-from bot.model import HttpSettings
+from bot.model import HttpSettings, Outcome
 from bot.providers import arxiv, web
 from bot.providers.github import GitHubSettings, RepoRequest, TokenRefused, check_repos
 from bot.state import State
@@ -79,6 +79,17 @@ def _order(repos: dict[str, RepoRequest], state: State) -> list[RepoRequest]:
         return (1, e.last_checked)
 
     return [repos[k] for k in sorted(repos, key=rank)]
+
+
+def _discount_web_network_errors(obs: Observations, notes: list[str]) -> None:
+    """GitHub or arXiv was unreachable: a web link that got no answer at all (DNS,
+    refused) says more about our network than about the link. Not counted."""
+    hits = [o for o in obs.urls.values() if o.outcome is Outcome.FAIL and o.network_error]
+    for o in hits:
+        o.outcome = Outcome.UNKNOWN
+    if hits:
+        notes.append(f"{len(hits)} web links got no answer while other services were "
+                     "unreachable: not counted as failures")  # fmt: skip
 
 
 def run_check(
@@ -161,6 +172,8 @@ def run_check(
         for fut in [pool.submit(f) for f in (run_github, run_arxiv, run_web)]:
             fut.result()
 
+    if obs.down - {"web"}:
+        _discount_web_network_errors(obs, notes)
     verdicts, new_state = judge(
         work.links, obs, state, now, dead_after=dead_after, star_history=cfg.check.star_history
     )

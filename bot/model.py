@@ -27,6 +27,8 @@ class WebObservation:
     # Set when every hop is permanent (301/308): the URL the list should use.
     permanent_redirect: str | None = None
     error: str | None = None
+    # "dns" or "connect" when no HTTP answer came at all: such a failure may be ours.
+    network_error: str | None = None
 
 
 @dataclass

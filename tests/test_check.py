@@ -216,3 +216,24 @@ def test_unanswered_links_keep_their_last_status_in_the_list(world: World) -> No
     assert second.code == 0, second.err
     assert "not checked" in second.out
     assert world.list_path.read_text() == written
+
+
+def test_when_github_and_arxiv_are_down_we_stop_asking_and_count_no_web_failure(
+    tmp_path: Path,
+) -> None:
+    from tests.emulators.web import refused_url
+
+    refused = refused_url()
+    wd = World(tmp_path, SAMPLE + f"\n- [gone host]({refused})\n", web_cases=False)
+    try:
+        for emu in (wd.github, wd.arxiv):
+            emu.stop()
+        run = wd.run("check", "--write", token=False)
+        assert run.code == 3
+        # Three repositories in a row without an answer (each retried once), then stop.
+        assert run.report["requests"]["github"] <= 3 * 2
+        entry = run.by_url()[refused]
+        assert entry["verdict"] == "unknown" and entry["failures_in_a_row"] == 0
+        assert "not counted as failures" in run.out
+    finally:
+        wd.stop()

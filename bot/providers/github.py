@@ -26,6 +26,7 @@ from bot.model import HttpSettings, Outcome, ProviderResult, RepoObservation
 log = logging.getLogger(__name__)
 
 PUBLIC_API = "https://api.github.com"
+UNREACHABLE_STOP = 3  # REST: stop after this many repositories without any answer
 
 
 class TokenRefused(Exception):
@@ -313,9 +314,16 @@ class _Rest:
     ) -> ProviderResult:
         result = ProviderResult()
         reached_any = False
+        unreachable = 0  # repositories in a row with no answer at all
         self.remaining = self._rate_limit()
         for req in repos:
             key = _key(req.repo)
+            if unreachable >= UNREACHABLE_STOP and not reached_any:
+                # GitHub (or our network) is down: asking 100 more times won't help.
+                result.observations[key] = RepoObservation(
+                    key, Outcome.UNKNOWN, error="GitHub unreachable"
+                )
+                continue
             if self.remaining is not None and self.remaining <= self.settings.rest_reserve:
                 result.observations[key] = RepoObservation(
                     key, Outcome.NOT_CHECKED, error="not checked this run (REST budget spent)"
@@ -323,6 +331,7 @@ class _Rest:
                 continue
             obs, reached = self._repo(req, previous.get(key), result)
             reached_any = reached_any or reached
+            unreachable = 0 if reached else unreachable + 1
             result.observations[key] = obs
             progress(1)
         # Linked files and folders after every repository: they spend what is left.

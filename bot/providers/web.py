@@ -254,6 +254,7 @@ class _Checker:
             if isinstance(answer, NetError):
                 obs.error = answer.message
                 obs.outcome = Outcome.UNKNOWN if answer.ours else Outcome.FAIL
+                obs.network_error = answer.group
                 return obs, answer.group
             code = answer.status_code
             obs.http_status = code
