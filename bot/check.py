@@ -138,7 +138,7 @@ def run_check(
         notes.extend(res.notes)
         if res.network_down:
             obs.down.add("github")
-        if endpoints.token and any("rate limit spent" in n for n in res.notes):
+        if endpoints.token and res.budget_spent:
             result_flags["budget"] = True
 
     def run_arxiv() -> None:

@@ -19,8 +19,7 @@ from bot.config import ConfigError
 from bot.files import InputError, read_markdown
 from bot.markdown import parse
 from bot.report import scan_report, write_json
-
-EXIT_OK, EXIT_DEAD, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
+from bot.runtime import EXIT_INPUT, EXIT_OK
 
 log = logging.getLogger("awesome_monitor")
 

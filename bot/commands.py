@@ -5,12 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot import actions
 from bot import config as config_mod
@@ -18,15 +14,14 @@ from bot import state as state_mod
 from bot.check import CheckResult, Endpoints
 from bot.files import InputError, atomic_write, read_markdown
 from bot.judge import summary
-from bot.model import HttpSettings
 from bot.pipeline import Evaluation, evaluate
 from bot.pr import add_pr_command, unified_diff
 from bot.render import environment, groups
 from bot.report import check_report, write_json
+from bot.runtime import exit_code, http_settings, progress_ticker
 from bot.schedule import add_schedule_command
 
 log = logging.getLogger("awesome_monitor")
-EXIT_OK, EXIT_DEAD, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
 def add_commands(sub: argparse._SubParsersAction, common: Callable) -> None:
@@ -40,46 +35,6 @@ def add_commands(sub: argparse._SubParsersAction, common: Callable) -> None:
     check.set_defaults(run=cmd_check)
     add_pr_command(sub, common)
     add_schedule_command(sub)
-
-
-def http_settings(cfg: config_mod.Config, args: argparse.Namespace) -> HttpSettings:
-    return HttpSettings(
-        timeout=args.timeout or cfg.check.timeout,
-        concurrency=args.concurrency or cfg.check.concurrency,
-        per_host=cfg.check.per_host,
-        retries=cfg.check.retries,
-        backoff=cfg.check.backoff,
-        max_wait=cfg.check.max_wait,
-        min_interval=cfg.check.arxiv_interval,
-    )
-
-
-class _Ticker:
-    """Progress per provider: rich bars on a terminal, nothing otherwise."""
-
-    def __init__(self, progress: Progress | None) -> None:
-        self.progress = progress
-        self.tasks: dict[str, int] = {}
-
-    def __call__(self, name: str, advance: int, total: int) -> None:
-        if self.progress is None:
-            return
-        if name not in self.tasks:
-            self.tasks[name] = self.progress.add_task(name, total=total)
-        self.progress.advance(self.tasks[name], advance)
-
-
-@contextmanager
-def progress_ticker(quiet: bool) -> Iterator[_Ticker]:
-    """Progress bars on a terminal (on stderr, so stdout stays clean); none otherwise."""
-    console = Console(stderr=True, highlight=False)
-    if quiet or not console.is_terminal:
-        yield _Ticker(None)
-        return
-    columns = (TextColumn("{task.description:>7}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())  # fmt: skip
-    with Progress(*columns, console=console, transient=True) as progress:
-        yield _Ticker(progress)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -139,23 +94,6 @@ def _show(cfg: config_mod.Config, name: str, ev: Evaluation, quiet: bool) -> Non
     diff = unified_diff(name, ev.doc.text, ev.text)
     with actions.group("Proposed change"):
         print(diff if diff else "no change to the list", end="" if diff else "\n")
-
-
-def exit_code(result: CheckResult, fail_on_dead: bool) -> int:
-    if result.incomplete:
-        reason = (
-            "GitHub refused the token"
-            if result.token_refused
-            else "the GitHub API budget ran out"
-            if result.budget_spent_with_token
-            else f"could not reach {', '.join(sorted(result.down))}"
-        )
-        print(f"awesome-monitor: check incomplete: {reason}; nothing was flagged dead for it",
-              file=sys.stderr)  # fmt: skip
-        return EXIT_INCOMPLETE
-    if fail_on_dead and summary(result.verdicts)["dead"]:
-        return EXIT_DEAD
-    return EXIT_OK
 
 
 def render_report(

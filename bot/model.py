@@ -89,4 +89,6 @@ class ProviderResult:
     # True when the service itself (or our network) was unreachable: judge must not
     # count failures from this run.
     network_down: bool = False
+    # The service's rate-limit budget ran out before every target was asked.
+    budget_spent: bool = False
     notes: list[str] = field(default_factory=list)

@@ -28,10 +28,10 @@ from bot.publish import (
     read_meta,
 )
 from bot.render import environment, groups
+from bot.runtime import EXIT_INCOMPLETE, exit_code, http_settings, progress_ticker
 
 log = logging.getLogger("awesome_monitor")
 STATE_FILE = "state.json"
-EXIT_OK, EXIT_INPUT, EXIT_INCOMPLETE = 0, 2, 3
 
 
 def add_pr_command(sub: argparse._SubParsersAction, common: Callable) -> None:
@@ -52,8 +52,6 @@ def unified_diff(path: str, old: str, new: str) -> str:
 
 
 def cmd_pr(args: argparse.Namespace) -> int:
-    from bot.commands import http_settings, progress_ticker
-
     cfg = config_mod.load(args.config)
     if "/" not in args.repo.strip("/"):
         raise InputError(f"--repo must be OWNER/NAME, not {args.repo!r}")
@@ -63,15 +61,10 @@ def cmd_pr(args: argparse.Namespace) -> int:
     if not endpoints.token:
         raise InputError("pr needs a token: set GITHUB_TOKEN (or GH_TOKEN)")
     dead_after = args.dead_after or cfg.check.dead_after
+    platform: Platform | None = None
     try:
         platform = Platform(endpoints.github_api, endpoints.token, args.repo, cfg.check.timeout,
                             cfg.pr.write_interval)  # fmt: skip
-    except PublishError as exc:
-        print(f"awesome-monitor: {exc}", file=sys.stderr)
-        return EXIT_INCOMPLETE
-    except requests.RequestException as exc:
-        return _unreachable(exc)
-    try:
         text = platform.read_file(path)
         if text is None:
             raise InputError(f"{path}: not found on {args.repo}@{platform.default}")
@@ -85,8 +78,6 @@ def cmd_pr(args: argparse.Namespace) -> int:
             # Saved first: a run that fails later keeps what it learned.
             _save_state(platform, cfg, result.state)
         if result.incomplete:
-            from bot.commands import exit_code
-
             return exit_code(result, False)
         outcome = _publish(platform, cfg, path, text, ev, args.dry_run)
         if not args.quiet:
@@ -94,9 +85,7 @@ def cmd_pr(args: argparse.Namespace) -> int:
                   + (f" #{outcome.number}" if outcome.number else "")
                   + (f" ({outcome.url})" if outcome.url else "")
                   + (f": {outcome.detail}" if outcome.detail else ""))  # fmt: skip
-        if args.fail_on_dead and summary(result.verdicts)["dead"]:
-            return 1
-        return EXIT_OK
+        return exit_code(result, args.fail_on_dead)
     except state_mod.StateError as exc:
         raise InputError(str(exc)) from None
     except PublishError as exc:
@@ -105,7 +94,8 @@ def cmd_pr(args: argparse.Namespace) -> int:
     except requests.RequestException as exc:
         return _unreachable(exc)
     finally:
-        platform.close()
+        if platform is not None:
+            platform.close()
 
 
 def _unreachable(exc: requests.RequestException) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,16 @@ def corpus_files() -> list[Path]:
     """The real lists in ../shared/corpus, or [] in a clone without ../shared."""
     d = SHARED / "corpus"
     return sorted(d.glob("*.md")) if d.is_dir() else []
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator:
+    """The emulators serving a scenario made from the bundled sample list (plus one
+    link per scripted web behaviour), and the real CLI to run against them."""
+    from tests.world import SAMPLE, World
+
+    wd = World(tmp_path, SAMPLE)
+    try:
+        yield wd
+    finally:
+        wd.stop()

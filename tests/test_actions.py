@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.world import TOKEN, World
-
-SAMPLE = (ROOT / "data" / "awesome-image-classification-2019.md").read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    wd = World(tmp_path, SAMPLE)
-    try:
-        yield wd
-    finally:
-        wd.stop()
 
 
 def test_actions_annotations_summary_and_groups(

@@ -4,25 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import ROOT
 from tests.emulators.base import Fault
-from tests.world import TOKEN, WEB_CASES, World
-
-SAMPLE = (ROOT / "data" / "awesome-image-classification-2019.md").read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    wd = World(tmp_path, SAMPLE)
-    try:
-        yield wd
-    finally:
-        wd.stop()
+from tests.world import SAMPLE, TOKEN, WEB_CASES, World
 
 
 def _repo_verdicts(run) -> dict[str, set[str]]:

@@ -4,29 +4,23 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.emulators.gitstore import Person
 from tests.world import LIST_REPO, TOKEN, World
 
-SAMPLE = (ROOT / "data" / "awesome-image-classification-2019.md").read_text(encoding="utf-8")
 BRANCH = "awesome-monitor/status"
 STATE_BRANCH = "awesome-monitor/state"
 HUMAN = Person("Jane Maintainer", "jane@example.com", "2026-11-20T10:00:00Z")
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    wd = World(tmp_path, SAMPLE)
-    wd.add_list_repo()
-    try:
-        yield wd
-    finally:
-        wd.stop()
+def world(world: World) -> World:
+    """The sample world, plus a repository on GitHub that holds the list."""
+    world.add_list_repo()
+    return world
 
 
 def pr(world: World, *extra: str):

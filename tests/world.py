@@ -20,6 +20,8 @@ from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.github import GitHubEmulator
 from tests.emulators.sample import Truth, build
 
+SAMPLE = (Path(__file__).resolve().parents[1] / "data" / "awesome-image-classification-2019.md"
+          ).read_text(encoding="utf-8")  # fmt: skip
 TOKEN = "test-token"
 LIST_REPO = "maintainer/awesome-list"
 

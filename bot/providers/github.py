@@ -177,7 +177,7 @@ class _GraphQL:
         reached_any = False
         for start in range(0, len(repos), size):
             batch = repos[start : start + size]
-            if result.notes and result.notes[-1].startswith("rate limit"):
+            if result.budget_spent:
                 for r in batch:
                     result.observations[_key(r.repo)] = RepoObservation(
                         _key(r.repo), Outcome.NOT_CHECKED, error="GraphQL rate limit spent"
@@ -203,7 +203,7 @@ class _GraphQL:
                 retry_after = _header(exc.headers or {}, "retry-after")
                 remaining = _header(exc.headers or {}, "x-ratelimit-remaining")
                 if exc.status in (403, 429) and remaining == "0" and not retry_after:
-                    result.notes.append("rate limit spent: the GraphQL budget ran out")
+                    self._budget_spent(result)
                     self._mark(batch, result, Outcome.NOT_CHECKED, "GraphQL rate limit spent")
                     return True
                 if (exc.status >= 500 or exc.status in (403, 429)) and self.waiter.wait(
@@ -229,6 +229,11 @@ class _GraphQL:
         )
         return 200, headers, data
 
+    @staticmethod
+    def _budget_spent(result: ProviderResult) -> None:
+        result.budget_spent = True
+        result.notes.append("rate limit spent: the GraphQL budget ran out")
+
     def _mark(
         self, batch: list[RepoRequest], result: ProviderResult, outcome: Outcome, error: str
     ) -> None:
@@ -250,7 +255,7 @@ class _GraphQL:
                 _header(headers, "x-ratelimit-remaining") == "0"
             )
             if rate:
-                result.notes.append("rate limit spent: the GraphQL budget ran out")
+                self._budget_spent(result)
                 self._mark(batch, result, Outcome.NOT_CHECKED, "GraphQL rate limit spent")
             else:
                 msg = str(errors[0].get("message", "GraphQL error"))[:200]
