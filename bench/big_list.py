@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.markdown import parse  # noqa: E402
+from bot.parse.markdown import parse  # noqa: E402
 from tests.emulators import web as w  # noqa: E402
 from tests.emulators.arxiv import ArxivEmulator  # noqa: E402
 from tests.emulators.github import GitHubEmulator  # noqa: E402

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.markdown import parse
+from bot.parse.markdown import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,10 @@
-"""TOML configuration: defaults, loading, and validation with errors that name the
-key and the file. Paths in a config file are relative to that file."""
+"""TOML configuration: every default in one place (the dataclasses below), loading, command
+line overrides, and validation with errors that name the key and where it came from.
+
+A config is found, in this order: `--config FILE`; `awesome-monitor.toml`,
+`.awesome-monitor.toml` or `.github/awesome-monitor.toml` in the current folder; else the
+defaults. Paths in a config file are relative to that file; without one, to the current
+folder. Never the package's own data or source tree."""
 
 from __future__ import annotations
 
@@ -9,36 +14,31 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, get_type_hints
 
-# The default config: `data/config.toml` of the folder the bot runs in (a clone of
-# this repository), else of the source tree the package was installed from.
-DEFAULT_CONFIGS = (
-    Path("data") / "config.toml",
-    Path(__file__).resolve().parent.parent / "data" / "config.toml",
-)
+from bot.errors import ConfigError
 
-
-class ConfigError(Exception):
-    """A bad config file; the message is one line a maintainer can act on."""
+CONFIG_NAMES = ("awesome-monitor.toml", ".awesome-monitor.toml", ".github/awesome-monitor.toml")
+STATE_FOLDER = ".awesome-monitor"  # beside the list: `<folder>/.awesome-monitor/<list>.json`
 
 
 @dataclass
 class ListConfig:
-    file: str = "awesome-image-classification-2019.md"
-    state: str = "state.json"
+    file: str = "README.md"  # the list
+    state: str = ""  # history between runs; empty: `.awesome-monitor/<list name>.json` beside it
 
 
 @dataclass
 class CheckConfig:
-    dead_after: int = 2
-    timeout: float = 15.0
-    concurrency: int = 16
-    per_host: int = 4
-    retries: int = 2
-    backoff: float = 0.5  # first retry delay in seconds, doubled each time
-    max_wait: float = 60.0
-    arxiv_interval: float = 3.0
-    star_history: int = 12
-    web: bool = True  # check links that are neither GitHub nor arXiv
+    dead_after: int = 2  # failed runs in a row before a link is dead …
+    dead_after_days: float = 3.0  # … and failing for at least this many days
+    timeout: float = 15.0  # seconds per request
+    concurrency: int = 16  # web requests in flight
+    per_host: int = 4  # web requests in flight per host
+    retries: int = 2  # extra attempts on 5xx, 429, timeouts, resets
+    backoff: float = 0.5  # first retry delay in seconds, doubled each attempt
+    max_wait: float = 60.0  # most seconds a run spends waiting on Retry-After / backoff
+    arxiv_interval: float = 3.0  # seconds between arXiv API requests (arXiv's terms)
+    star_history: int = 12  # star counts kept per repository
+    web: bool = True  # also check links that are neither GitHub, arXiv nor Hugging Face
     exclude: list[str] = field(default_factory=list)  # regexes of URLs never checked
 
 
@@ -46,7 +46,7 @@ class CheckConfig:
 class GitHubConfig:
     api_url: str = ""  # empty: $GITHUB_API_URL, else https://api.github.com
     graphql_url: str = ""  # empty: $GITHUB_GRAPHQL_URL, else derived from api_url
-    batch_size: int = 100
+    batch_size: int = 100  # repositories per GraphQL query (GitHub allows 100)
     rest_reserve: int = 2  # REST requests kept in hand when the anonymous budget runs low
 
 
@@ -56,11 +56,18 @@ class ArxivConfig:
 
 
 @dataclass
+class HuggingFaceConfig:
+    api_url: str = ""  # empty: $HF_ENDPOINT, else https://huggingface.co
+
+
+@dataclass
 class StatusConfig:
-    column: str = "Status"
-    notes: bool = True
+    column: str = "Status"  # the header of the table column the bot owns
+    notes: bool = True  # a bot-owned note after links in lists
     note_kinds: list[str] = field(default_factory=lambda: ["github_repo", "github_path", "arxiv"])
-    star_change: float = 0.1  # relative star change that is "notable" in reports
+    star_change: float = 0.1  # stars are re-rendered when they moved by this fraction …
+    star_min_change: int = 10  # … and by at least this many (or crossed 1k, 10k, 100k, 1M)
+    recent_days: int = 365  # a last commit this recent shows no date; older shows its year
     sections: dict[str, str] = field(default_factory=dict)  # table row name → heading
 
 
@@ -71,6 +78,7 @@ class PrConfig:
     labels: list[str] = field(default_factory=lambda: ["awesome-monitor"])
     path: str = "README.md"
     write_interval: float = 1.0  # seconds between GitHub writes (GitHub's guidance)
+    refresh_after: int = 90  # days after which drift alone (stars, dates) may open a PR
 
 
 @dataclass
@@ -79,61 +87,87 @@ class Config:
     check: CheckConfig = field(default_factory=CheckConfig)
     github: GitHubConfig = field(default_factory=GitHubConfig)
     arxiv: ArxivConfig = field(default_factory=ArxivConfig)
+    huggingface: HuggingFaceConfig = field(default_factory=HuggingFaceConfig)
     status: StatusConfig = field(default_factory=StatusConfig)
     pr: PrConfig = field(default_factory=PrConfig)
     templates: dict[str, str] = field(default_factory=dict)  # name → template text
     base_dir: Path = field(default_factory=Path.cwd)
+    source: Path | None = None  # the file it came from, if any
 
     def path(self, value: str) -> Path:
         """A path from the config, relative to the config file's folder."""
         p = Path(value)
         return p if p.is_absolute() else self.base_dir / p
 
+    def list_path(self, given: Path | None = None) -> Path:
+        return given if given is not None else self.path(self.list.file)
 
-def load(path: Path | None) -> Config:
-    """Load a config file; with None, the bundled default (or built-in defaults)."""
-    if path is None:
-        source = next((p for p in DEFAULT_CONFIGS if p.is_file()), None)
-        if source is None:
-            return Config(list=ListConfig(file="README.md"))
-    else:
-        source = path
-    try:
-        raw = tomllib.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{source}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{source}: cannot read config file ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-    cfg = _build(Config, raw, source, "")
-    cfg.base_dir = source.resolve().parent
-    _check_values(cfg, source)
+    def state_path(self, list_path: Path, given: Path | None = None) -> Path:
+        """`--state`, else `[list] state`, else a file beside the list."""
+        if given is not None:
+            return given
+        if self.list.state:
+            return self.path(self.list.state)
+        return list_path.parent / STATE_FOLDER / f"{list_path.name}.json"
+
+
+def find(cwd: Path | None = None) -> Path | None:
+    """The config file of the current folder, if there is one."""
+    folder = cwd or Path.cwd()
+    return next((folder / n for n in CONFIG_NAMES if (folder / n).is_file()), None)
+
+
+def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """Load `path` (else the current folder's config, else the defaults), apply command
+    line `overrides` ({"check.dead_after": 3, …}; None values ignored) and validate."""
+    source = path or find()
+    cfg = Config()
+    if source is not None:
+        try:
+            raw = tomllib.loads(source.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{source}: config file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{source}: cannot read config file ({exc})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+        cfg = _build(Config, raw, f"{source}: ", "")
+        cfg.base_dir, cfg.source = source.resolve().parent, source
+    cli = {k: v for k, v in (overrides or {}).items() if v is not None}
+    for key, value in cli.items():
+        section, name = key.split(".")
+        target = getattr(cfg, section)
+        hint = get_type_hints(type(target))[name]
+        setattr(target, name, _typed(hint, value, "", _option(key)))
+    _check_values(cfg, {k: _option(k) for k in cli}, f"{source}: " if source else "")
     return cfg
 
 
-def _build(cls: type, raw: dict[str, Any], source: Path, prefix: str) -> Any:
+def _option(key: str) -> str:
+    """`check.dead_after` → `--dead-after` (how the command line names it)."""
+    return "--" + key.split(".")[1].replace("_", "-")
+
+
+def _build(cls: type, raw: dict[str, Any], where: str, prefix: str) -> Any:
     hints = get_type_hints(cls)
-    known = {f.name for f in fields(cls) if f.name != "base_dir"}
+    known = {f.name for f in fields(cls) if f.name not in ("base_dir", "source")}
     for key in raw:
         if key not in known:
             hint = f" (known: {', '.join(sorted(known))})"
-            raise ConfigError(f"{source}: unknown key '{prefix}{key}'{hint}")
+            raise ConfigError(f"{where}unknown key '{prefix}{key}'{hint}")
     values: dict[str, Any] = {}
-    for name in known:
-        if name not in raw:
-            continue
-        kind, value, where = hints[name], raw[name], f"{prefix}{name}"
+    for name in known & raw.keys():
+        kind, value, key = hints[name], raw[name], f"{prefix}{name}"
         if is_dataclass(kind):
             if not isinstance(value, dict):
-                raise ConfigError(f"{source}: '{where}' must be a table ([{where}])")
-            values[name] = _build(kind, value, source, f"{where}.")
+                raise ConfigError(f"{where}'{key}' must be a table ([{key}])")
+            values[name] = _build(kind, value, where, f"{key}.")  # type: ignore[arg-type]
         else:
-            values[name] = _typed(kind, value, source, where)
+            values[name] = _typed(kind, value, where, f"'{key}'")
     return cls(**values)
 
 
-def _typed(kind: Any, value: Any, source: Path, where: str) -> Any:
+def _typed(kind: Any, value: Any, where: str, name: str) -> Any:
     origin = getattr(kind, "__origin__", None)
     ok: bool
     if kind is bool:
@@ -155,29 +189,36 @@ def _typed(kind: Any, value: Any, source: Path, where: str) -> Any:
     else:  # pragma: no cover - every field type is listed above
         ok, expected = True, ""
     if not ok:
-        raise ConfigError(f"{source}: '{where}' must be {expected}, not {value!r}")
+        raise ConfigError(f"{where}{name} must be {expected}, not {value!r}")
     return value
 
 
-def _check_values(cfg: Config, source: Path) -> None:
+def _check_values(cfg: Config, cli: dict[str, str], where: str) -> None:
+    c = cfg.check
     rules = [
-        ("check.dead_after", cfg.check.dead_after >= 1, "at least 1"),
-        ("check.timeout", cfg.check.timeout > 0, "greater than 0"),
-        ("check.concurrency", cfg.check.concurrency >= 1, "at least 1"),
-        ("check.per_host", cfg.check.per_host >= 1, "at least 1"),
-        ("check.retries", cfg.check.retries >= 0, "0 or more"),
-        ("check.backoff", cfg.check.backoff >= 0, "0 or more"),
-        ("check.arxiv_interval", cfg.check.arxiv_interval >= 0, "0 or more"),
+        ("check.dead_after", c.dead_after >= 1, "at least 1"),
+        ("check.dead_after_days", c.dead_after_days >= 0, "0 or more"),
+        ("check.timeout", c.timeout > 0, "greater than 0"),
+        ("check.concurrency", c.concurrency >= 1, "at least 1"),
+        ("check.per_host", c.per_host >= 1, "at least 1"),
+        ("check.retries", c.retries >= 0, "0 or more"),
+        ("check.backoff", c.backoff >= 0, "0 or more"),
+        ("check.max_wait", c.max_wait >= 0, "0 or more"),
+        ("check.arxiv_interval", c.arxiv_interval >= 0, "0 or more"),
         ("github.batch_size", 1 <= cfg.github.batch_size <= 100, "between 1 and 100"),
         ("status.column", bool(cfg.status.column.strip()), "a non-empty header"),
+        ("status.star_change", cfg.status.star_change >= 0, "0 or more"),
+        ("status.recent_days", cfg.status.recent_days >= 0, "0 or more"),
+        ("pr.refresh_after", cfg.pr.refresh_after >= 0, "0 or more"),
     ]
     for key, ok, expected in rules:
         if not ok:
-            raise ConfigError(f"{source}: '{key}' must be {expected}")
-    for pattern in cfg.check.exclude:
+            name = cli.get(key) or f"{where}'{key}'"
+            raise ConfigError(f"{name} must be {expected}")
+    for pattern in c.exclude:
         try:
             re.compile(pattern)
         except re.error as exc:
             raise ConfigError(
-                f"{source}: 'check.exclude' has an invalid regular expression {pattern!r} ({exc})"
+                f"{where}'check.exclude' has an invalid regular expression {pattern!r} ({exc})"
             ) from None

@@ -9,9 +9,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-
-class InputError(Exception):
-    """Bad input a maintainer must fix; the message is one line."""
+from bot.errors import InputError
 
 
 def read_markdown(path: Path) -> str:

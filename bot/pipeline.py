@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.check import CheckResult, Endpoints, Progress, run_check
+from bot.check.run import CheckResult, Endpoints, Progress, run_check
+from bot.check.state import State
 from bot.config import Config
-from bot.markdown import Document, parse
-from bot.model import HttpSettings
-from bot.render import environment
-from bot.rewrite import RewriteResult, rewrite
-from bot.state import State
+from bot.parse.markdown import Document, parse
+from bot.render.rewrite import RewriteResult, rewrite
+from bot.render.templating import environment
 
 
 @dataclass
@@ -31,12 +30,10 @@ def evaluate(
     cfg: Config,
     endpoints: Endpoints,
     state: State,
-    dead_after: int,
-    http: HttpSettings,
     progress: Progress | None = None,
 ) -> Evaluation:
     doc = parse(text, status_column=cfg.status.column)
-    result = run_check(doc, cfg, endpoints, state, dead_after, http, progress)
+    result = run_check(doc, cfg, endpoints, state, progress)
     if result.incomplete:
         # Half an answer must not rewrite the list: statuses would flap.
         return Evaluation(doc, result, None)

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import load
-from bot.links import Kind
-from bot.markdown import Syntax, parse
-from bot.sections import match_sections, row_name
+from bot.parse.markdown import Syntax, parse
+from bot.parse.target import Kind
+from bot.render.sections import match_sections, row_name
 from tests.conftest import ROOT, corpus_files
 
 CORPUS = corpus_files()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.markdown import parse
+from bot.parse.markdown import parse
 from tests.conftest import corpus_files
 from tests.world import World
 

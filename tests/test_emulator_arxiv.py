@@ -9,7 +9,7 @@ import feedparser
 import pytest
 import requests
 
-from bot.providers.arxiv import parse_feed
+from bot.check.providers.arxiv import parse_feed
 from tests.emulators.arxiv import ArxivEmulator
 
 VGG_VERSIONS = ["2014-09-04T19:48:04Z", "2014-09-15", "2015-04-10T16:25:29Z"]

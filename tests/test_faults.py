@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from bot import state as state_mod
+from bot.check import state as state_mod
 from tests.conftest import ROOT
 from tests.emulators import web as w
 from tests.emulators.base import Fault
@@ -116,7 +116,7 @@ def expected_first_run(world: World) -> dict[str, str]:
 
 
 def _links(world: World) -> list[Any]:
-    from bot.markdown import parse
+    from bot.parse.markdown import parse
 
     return parse(world.list_path.read_text(encoding="utf-8")).links
 

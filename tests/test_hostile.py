@@ -14,13 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.check.judge import ALIVE, Verdict
+from bot.check.model import Outcome, PaperObservation, RepoObservation, WebObservation
 from bot.cli import main
 from bot.config import StatusConfig
-from bot.judge import ALIVE, Verdict
-from bot.markdown import NOTE_CLOSE, NOTE_OPEN, Document, parse
-from bot.model import Outcome, PaperObservation, RepoObservation, WebObservation
-from bot.render import environment
-from bot.rewrite import rewrite
+from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, parse
+from bot.render.rewrite import rewrite
+from bot.render.templating import environment
 from tests.emulators import web as w
 from tests.world import World
 

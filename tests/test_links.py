@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.links import Kind, classify
+from bot.parse.target import Kind, classify
 
 
 @pytest.mark.parametrize(

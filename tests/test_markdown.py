@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.markdown import Syntax, normalise_name, parse
+from bot.parse.markdown import Syntax, normalise_name, parse
 
 FIXTURE = Path(__file__).parent / "fixtures" / "syntax.md"
 

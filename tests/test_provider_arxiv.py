@@ -6,8 +6,8 @@ import socket
 
 import pytest
 
-from bot.model import HttpSettings, Outcome, PaperObservation, ProviderResult
-from bot.providers.arxiv import MALFORMED, NOT_FOUND, check_papers, parse_feed
+from bot.check.model import HttpSettings, Outcome, PaperObservation, ProviderResult
+from bot.check.providers.arxiv import MALFORMED, NOT_FOUND, check_papers, parse_feed
 from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.base import Fault, Reply, Request
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.model import HttpSettings, Outcome, WebObservation
-from bot.providers.web import check_urls
+from bot.check.model import HttpSettings, Outcome, WebObservation
+from bot.check.providers.web import check_urls
 from tests.emulators.web import (
     DNS_FAIL_HOST,
     WebEmulator,

@@ -24,7 +24,7 @@ from xml.etree import ElementTree as ET
 import pytest
 import requests
 
-from bot.providers.arxiv import parse_feed
+from bot.check.providers.arxiv import parse_feed
 from tests.conftest import SHARED
 from tests.emulators.arxiv import ARXIV_NS, ATOM_NS, OPENSEARCH_NS, ArxivEmulator
 

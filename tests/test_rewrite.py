@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.check.judge import ALIVE, ARCHIVED, DEAD, MOVED, UNKNOWN, Verdict
+from bot.check.model import Outcome, PaperObservation, RepoObservation
 from bot.config import StatusConfig
-from bot.judge import ALIVE, ARCHIVED, DEAD, MOVED, UNKNOWN, Verdict
-from bot.links import Kind
-from bot.markdown import NOTE_CLOSE, NOTE_OPEN, Document, parse
-from bot.model import Outcome, PaperObservation, RepoObservation
-from bot.render import environment, format_stars
-from bot.rewrite import RewriteResult, rewrite
+from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, parse
+from bot.parse.target import Kind
+from bot.render.rewrite import RewriteResult, rewrite
+from bot.render.templating import environment, format_stars
 from tests.conftest import ROOT, corpus_files
 
 SAMPLE = ROOT / "data" / "awesome-image-classification-2019.md"

@@ -8,12 +8,12 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.judge import ALIVE, ARCHIVED, DEAD, MOVED, UNKNOWN, Verdict
-from bot.links import Kind
-from bot.markdown import NOTE_OPEN, Document, parse
-from bot.model import Outcome, PaperObservation, RepoObservation
-from bot.render import environment
-from bot.rewrite import rewrite
+from bot.check.judge import ALIVE, ARCHIVED, DEAD, MOVED, UNKNOWN, Verdict
+from bot.check.model import Outcome, PaperObservation, RepoObservation
+from bot.parse.markdown import NOTE_OPEN, Document, parse
+from bot.parse.target import Kind
+from bot.render.rewrite import rewrite
+from bot.render.templating import environment
 from tests.test_rewrite import STATUS, carry, link_set, strip_bot
 
 ENV = environment()

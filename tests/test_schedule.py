@@ -18,7 +18,7 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.cli import build_parser, main
-from bot.schedule import CronError, ScheduledCommand, cron_day_of_week, parse_cron
+from bot.scheduler import CronError, ScheduledCommand, cron_day_of_week, parse_cron
 from tests.conftest import ROOT
 
 START = datetime(2024, 1, 3, 12, 0, tzinfo=UTC)  # a Wednesday
@@ -159,7 +159,7 @@ class _Records(logging.Handler):
 
 def test_loop_skips_overlaps_survives_failures_and_stops() -> None:
     records = _Records()
-    logger = logging.getLogger("awesome_monitor.schedule")
+    logger = logging.getLogger("bot.scheduler")
     logger.addHandler(records)
     old_level = logger.level
     logger.setLevel(logging.INFO)

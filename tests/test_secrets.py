@@ -67,7 +67,7 @@ class SecretWorld(World):
 class Records(logging.Handler):
     """Every record of the bot's and its libraries' loggers, formatted."""
 
-    NAMES = ("bot", "awesome_monitor", "github", "urllib3", "requests", "apscheduler")
+    NAMES = ("bot", "github", "urllib3", "requests", "apscheduler")
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli import main
-from bot.markdown import parse
+from bot.parse.markdown import parse
 from tests.emulators import web as w
 from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.github import GitHubEmulator

@@ -16,7 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
-from bot.markdown import parse
+from bot.parse.markdown import parse
 from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.github import GitHubEmulator
 from tests.emulators.sample import build

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from bot.links import Kind
-from bot.markdown import Document
+from bot.parse.markdown import Document
+from bot.parse.target import Kind
 from tests.emulators.arxiv import ArxivScenario
 from tests.emulators.github_scenario import GitHubScenario
 

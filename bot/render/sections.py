@@ -7,7 +7,7 @@ row name first, then the closest in length)."""
 
 from __future__ import annotations
 
-from bot.markdown import Document, Row, Section, Table, normalise_name
+from bot.parse.markdown import Document, Row, Section, Table, normalise_name
 
 MIN_CONTAINED = 3
 

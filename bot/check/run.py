@@ -9,14 +9,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.collect import collect
+from bot.check.collect import collect
+from bot.check.judge import Observations, Verdict, judge
+from bot.check.model import HttpSettings, Outcome
+from bot.check.providers import arxiv, web
+from bot.check.providers.github import GitHubSettings, RepoRequest, TokenRefused, check_repos
+from bot.check.state import State
 from bot.config import Config
-from bot.judge import Observations, Verdict, judge
-from bot.markdown import Document
-from bot.model import HttpSettings, Outcome
-from bot.providers import arxiv, web
-from bot.providers.github import GitHubSettings, RepoRequest, TokenRefused, check_repos
-from bot.state import State
+from bot.parse.markdown import Document
 
 PUBLIC_ARXIV = "https://export.arxiv.org/api/query"
 PUBLIC_GITHUB = "https://api.github.com"
@@ -32,24 +32,16 @@ class Endpoints:
     token: str | None
 
     @classmethod
-    def resolve(
-        cls,
-        cfg: Config,
-        github_api: str | None = None,
-        github_graphql: str | None = None,
-        arxiv_api: str | None = None,
-        env: dict[str, str] | None = None,
-    ) -> Endpoints:
-        """Command line, then config, then environment, then the public services."""
+    def resolve(cls, cfg: Config, env: dict[str, str] | None = None) -> Endpoints:
+        """The config (which the command line overrides), then the environment (as GitHub
+        Actions and GitHub Enterprise set it), then the public services."""
         env = dict(os.environ) if env is None else env
         return cls(
-            github_api=github_api or cfg.github.api_url or env.get("GITHUB_API_URL")
-            or PUBLIC_GITHUB,
-            github_graphql=github_graphql or cfg.github.graphql_url
-            or env.get("GITHUB_GRAPHQL_URL") or None,
-            arxiv_api=arxiv_api or cfg.arxiv.api_url or env.get("ARXIV_API_URL") or PUBLIC_ARXIV,
+            github_api=cfg.github.api_url or env.get("GITHUB_API_URL") or PUBLIC_GITHUB,
+            github_graphql=cfg.github.graphql_url or env.get("GITHUB_GRAPHQL_URL") or None,
+            arxiv_api=cfg.arxiv.api_url or env.get("ARXIV_API_URL") or PUBLIC_ARXIV,
             token=(env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip() or None,
-        )  # fmt: skip
+        )
 
 
 @dataclass
@@ -67,6 +59,14 @@ class CheckResult:
     def incomplete(self) -> bool:
         """Exit 3: the check could not be completed."""
         return bool(self.down) or self.token_refused or self.budget_spent_with_token
+
+    @property
+    def incomplete_reason(self) -> str:
+        if self.token_refused:
+            return "GitHub refused the token"
+        if self.budget_spent_with_token:
+            return "the GitHub API budget ran out"
+        return f"could not reach {', '.join(sorted(self.down))}"
 
 
 def _order(repos: dict[str, RepoRequest], state: State) -> list[RepoRequest]:
@@ -97,12 +97,12 @@ def run_check(
     cfg: Config,
     endpoints: Endpoints,
     state: State,
-    dead_after: int,
-    http: HttpSettings,
     progress: Progress | None = None,
     now: str | None = None,
 ) -> CheckResult:
     now = now or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    http = HttpSettings.from_config(cfg.check)
+    dead_after = cfg.check.dead_after
     work = collect(doc, cfg.check.exclude)
     tick = progress or (lambda name, n, total: None)
     obs = Observations()
@@ -120,7 +120,6 @@ def run_check(
     )
     ordered = _order(work.repos, state)
     previous = {k: {**e.data, "etag": e.etag} for k, e in state.repos.items() if e.data}
-    arxiv_http = HttpSettings(**{**http.__dict__, "min_interval": cfg.check.arxiv_interval})
 
     def run_github() -> None:
         if not ordered:
@@ -144,7 +143,7 @@ def run_check(
     def run_arxiv() -> None:
         if not work.papers:
             return
-        res = arxiv.check_papers(work.papers, endpoints.arxiv_api, arxiv_http,
+        res = arxiv.check_papers(work.papers, endpoints.arxiv_api, http,
                                  lambda n: tick("arxiv", n, len(work.papers)))  # fmt: skip
         obs.papers.update(res.observations)  # type: ignore[arg-type]
         requests["arxiv"] += res.requests

@@ -19,14 +19,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.errors import StateError
 from bot.files import atomic_write
 
 SCHEMA_VERSION = 1
 SECTIONS = ("repos", "papers", "paths", "urls")
-
-
-class StateError(Exception):
-    """The state file cannot be used; the message says why and what to do."""
 
 
 @dataclass

@@ -9,12 +9,17 @@ fingerprint travels in the PR body's hidden metadata)."""
 from __future__ import annotations
 
 import base64
+import difflib
+import functools
 import hashlib
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
+import requests
 from github import (
     Auth,
     Github,
@@ -26,7 +31,10 @@ from github import (
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
+from bot.errors import PublishError
+
 log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
 
 BOT_NAME = "awesome-monitor"
 BOT_EMAIL = "awesome-monitor@users.noreply.github.com"
@@ -34,15 +42,9 @@ MARKER = "Generated-by: awesome-monitor"
 META_RE = re.compile(r"<!-- awesome-monitor-meta (\{.*?\}) -->")
 
 
-class PublishError(Exception):
-    """A GitHub error a maintainer must act on; the message says what to do."""
-
-
 def fingerprint(old: str, new: str) -> str:
     """Identity of a change, independent of where the lines sit (so a change of
     the base elsewhere in the file keeps the same fingerprint)."""
-    import difflib
-
     lines = [
         ln
         for ln in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
@@ -92,15 +94,38 @@ def explain(exc: GithubException, action: str, repo: str) -> PublishError:
 
 
 @dataclass
-class Outcome:
+class PullOutcome:
     action: str  # opened, updated, unchanged, closed, none, skipped, blocked
     number: int | None = None
     url: str | None = None
     detail: str = ""
 
 
+def _translated(action: str) -> Callable[[F], F]:
+    """Every PyGithub and requests exception a platform call lets out becomes a
+    `PublishError` that says what to do: no traceback, no URL, no header."""
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def call(self: Platform, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(self, *args, **kwargs)
+            except GithubException as exc:
+                raise explain(exc, action, self.name) from None
+            except requests.RequestException as exc:
+                raise PublishError(
+                    f"{action}: GitHub could not be reached or kept failing "
+                    f"({type(exc).__name__}); nothing more was written, the next run picks up"
+                ) from None
+
+        return call  # type: ignore[return-value]
+
+    return wrap
+
+
 class Platform:
-    """One repository on GitHub, through PyGithub."""
+    """One repository on GitHub, through PyGithub. Every method translates GitHub's
+    errors at this boundary; callers never see a PyGithub or requests exception."""
 
     def __init__(
         self, api_url: str, token: str, repo: str, timeout: float = 30.0,
@@ -113,20 +138,33 @@ class Platform:
                          timeout=int(timeout), seconds_between_requests=0,
                          seconds_between_writes=write_interval, user_agent=BOT_NAME)  # fmt: skip
         self.name = repo
-        try:
-            self.repo: Repository = self.gh.get_repo(repo)
-            self.default = self.repo.default_branch
-        except GithubException as exc:
-            raise explain(exc, "reading the repository", repo) from None
         self.author = InputGitAuthor(BOT_NAME, BOT_EMAIL)
+        try:
+            self._open()
+        except BaseException:
+            self.gh.close()
+            raise
+
+    @_translated("reading the repository")
+    def _open(self) -> None:
+        self.repo: Repository = self.gh.get_repo(self.name)
+        self.default: str = self.repo.default_branch
+
+    def __enter__(self) -> Platform:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         self.gh.close()
 
     # -- reading -----------------------------------------------------------------
+    @_translated("reading the default branch")
     def base_sha(self) -> str:
         return self.repo.get_git_ref(f"heads/{self.default}").object.sha
 
+    @_translated("reading a file")
     def read_file(self, path: str, ref: str | None = None) -> str | None:
         try:
             content = self.repo.get_contents(path, ref=ref or self.default)
@@ -138,6 +176,7 @@ class Platform:
             raise PublishError(f"{path} is a folder in {self.name}, expected the list's file")
         return base64.b64decode(content.content).decode("utf-8")
 
+    @_translated("reading a branch")
     def branch_head(self, branch: str) -> tuple[str, str, list[str]] | None:
         """(sha, message, parent shas) of a branch's head commit, or None."""
         try:
@@ -150,6 +189,7 @@ class Platform:
         return commit.sha, commit.message, [p.sha for p in commit.parents]
 
     # -- writing -----------------------------------------------------------------
+    @_translated("writing a branch")
     def commit_files(
         self, branch: str, files: dict[str, str], message: str, parent: str | None,
         base_tree_of: str | None,
@@ -180,16 +220,19 @@ class Platform:
         except GithubException as exc:
             raise explain(exc, f"writing branch {branch}", self.name) from None
 
+    @_translated("finding the open pull request")
     def open_pull(self, branch: str) -> PullRequest | None:
         owner = self.name.split("/")[0]
         pulls = self.repo.get_pulls(state="open", head=f"{owner}:{branch}", base=self.default)
         return next(iter(pulls), None)
 
+    @_translated("reading closed pull requests")
     def closed_unmerged(self, branch: str) -> list[PullRequest]:
         owner = self.name.split("/")[0]
         pulls = self.repo.get_pulls(state="closed", head=f"{owner}:{branch}", base=self.default)
         return [p for p in pulls if not p.merged]
 
+    @_translated("opening the pull request")
     def create_pull(self, branch: str, title: str, body: str, labels: list[str]) -> PullRequest:
         try:
             pr = self.repo.create_pull(base=self.default, head=branch, title=title, body=body)
@@ -207,8 +250,18 @@ class Platform:
                 log.warning("could not add labels: %s", explain(exc, "labelling", self.name))
         return pr
 
+    @_translated("commenting on the pull request")
     def comment(self, pr: PullRequest, text: str) -> None:
-        try:
-            pr.create_issue_comment(text)
-        except GithubException as exc:
-            raise explain(exc, "commenting on the pull request", self.name) from None
+        pr.create_issue_comment(text)
+
+    @_translated("reading the pull request's comments")
+    def comment_bodies(self, pr: PullRequest) -> list[str]:
+        return [c.body or "" for c in pr.get_issue_comments()]
+
+    @_translated("updating the pull request")
+    def edit_pull(self, pr: PullRequest, title: str, body: str) -> None:
+        pr.edit(title=title, body=body)
+
+    @_translated("closing the pull request")
+    def close_pull(self, pr: PullRequest) -> None:
+        pr.edit(state="closed")

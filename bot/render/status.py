@@ -14,9 +14,9 @@ from typing import Any
 
 from jinja2 import Environment
 
-from bot.judge import ARCHIVED, DEAD, MOVED, UNKNOWN, Verdict
-from bot.links import Kind
-from bot.markdown import NOTE_CLOSE, NOTE_OPEN
+from bot.check.judge import ARCHIVED, DEAD, MOVED, UNKNOWN, Verdict
+from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN
+from bot.parse.target import Kind
 
 NOTE_TEMPLATE = "note.md.j2"
 CELL_TEMPLATE = "cell.md.j2"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.judge import ARCHIVED, DEAD, MOVED, Verdict
+from bot.check.judge import ARCHIVED, DEAD, MOVED, Verdict
 
 
 def active() -> bool:

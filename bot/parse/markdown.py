@@ -23,7 +23,7 @@ from markdown_it.rules_core import text_join as core_text_join
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
-from bot.links import Target, classify
+from bot.parse.target import Target, classify
 
 # Bot-owned notes look like `<!-- awesome-monitor -->…<!-- /awesome-monitor -->`;
 # links inside them are the bot's own output, never part of the list.

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.config import CheckConfig
+
 
 class Outcome(StrEnum):
     OK = "ok"  # the target answered and exists
@@ -64,20 +66,29 @@ class RepoObservation:
     error: str | None = None
 
 
+_CHECK = CheckConfig()
+
+
 @dataclass
 class HttpSettings:
-    """Knobs shared by the HTTP providers (all configurable, small in tests)."""
+    """Knobs shared by the HTTP providers; the defaults are the config's (`[check]`)."""
 
-    timeout: float = 15.0
-    concurrency: int = 16  # global limit of requests in flight
-    per_host: int = 4  # limit per host
-    retries: int = 2  # extra attempts on 5xx / timeouts / resets
-    backoff: float = 0.5  # first retry delay in seconds, doubled each time
-    max_wait: float = 60.0  # total seconds we may spend waiting on Retry-After / backoff
-    min_interval: float = 3.0  # arXiv: seconds between requests (terms of use)
+    timeout: float = _CHECK.timeout
+    concurrency: int = _CHECK.concurrency  # global limit of requests in flight
+    per_host: int = _CHECK.per_host  # limit per host
+    retries: int = _CHECK.retries  # extra attempts on 5xx / timeouts / resets
+    backoff: float = _CHECK.backoff  # first retry delay in seconds, doubled each time
+    max_wait: float = _CHECK.max_wait  # total seconds spent waiting on Retry-After / backoff
+    min_interval: float = _CHECK.arxiv_interval  # arXiv: seconds between requests
     user_agent: str = (
         "Mozilla/5.0 (compatible; awesome-monitor/0.1; +https://github.com/awesome-monitor)"
     )
+
+    @classmethod
+    def from_config(cls, c: CheckConfig) -> HttpSettings:
+        return cls(timeout=c.timeout, concurrency=c.concurrency, per_host=c.per_host,
+                   retries=c.retries, backoff=c.backoff, max_wait=c.max_wait,
+                   min_interval=c.arxiv_interval)  # fmt: skip
 
 
 @dataclass

@@ -18,7 +18,7 @@ from email.utils import parsedate_to_datetime
 import feedparser
 import requests
 
-from bot.model import HttpSettings, Outcome, PaperObservation, ProviderResult
+from bot.check.model import HttpSettings, Outcome, PaperObservation, ProviderResult
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 BATCH_SIZE = 100  # ~640 ids make a URL too long (HTTP 414)

@@ -22,11 +22,20 @@ from dataclasses import dataclass, field
 
 from jinja2 import Environment
 
+from bot.check.judge import MOVED, Verdict
 from bot.config import StatusConfig
-from bot.judge import MOVED, Verdict
-from bot.markdown import NOTE_CLOSE, NOTE_OPEN, Document, Link, Row, Syntax, Table, status_cells
-from bot.sections import match_sections, row_name
-from bot.status import escape_cell, render_cell, render_note
+from bot.parse.markdown import (
+    NOTE_CLOSE,
+    NOTE_OPEN,
+    Document,
+    Link,
+    Row,
+    Syntax,
+    Table,
+    status_cells,
+)
+from bot.render.sections import match_sections, row_name
+from bot.render.status import escape_cell, render_cell, render_note
 
 # An existing note right at a link's end (same line; the space before it is ours too).
 _NOTE_AT = re.compile(r"[ \t]*" + re.escape(NOTE_OPEN) + r"[^\r\n]*?" + re.escape(NOTE_CLOSE))

@@ -11,11 +11,11 @@ import copy
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.collect import path_key
-from bot.links import Kind
-from bot.markdown import Link
-from bot.model import Outcome, PaperObservation, RepoObservation, WebObservation
-from bot.state import Entry, State
+from bot.check.collect import path_key
+from bot.check.model import Outcome, PaperObservation, RepoObservation, WebObservation
+from bot.check.state import Entry, State
+from bot.parse.markdown import Link
+from bot.parse.target import Kind
 
 ALIVE, DEAD, ARCHIVED, MOVED, UNKNOWN = "alive", "dead", "archived", "moved", "unknown"
 

@@ -18,7 +18,6 @@ loop cleanly (exit 0)."""
 
 from __future__ import annotations
 
-import argparse
 import logging
 import re
 import shlex
@@ -29,7 +28,6 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from types import FrameType
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -37,11 +35,10 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.files import InputError
+from bot.errors import EXIT_INPUT, CronError
 
-log = logging.getLogger("awesome_monitor.schedule")
+log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_INPUT = 0, 2
 JOB_ID = "awesome-monitor"
 STOP_GRACE = 10.0  # seconds a run in progress gets to end after SIGTERM before it is killed
 
@@ -59,10 +56,6 @@ _NAMES_RE = re.compile(r"[a-z]{3}(?:-[a-z]{3})?")
 _NUMBERS_RE = re.compile(r"(?:(\*)|(\d+)(?:-(\d+))?)(?:/(\d+))?")
 
 Runner = Callable[[list[str]], int]
-
-
-class CronError(InputError):
-    """A cron expression that cannot be used; the message is one line."""
 
 
 # --------------------------------------------------------------------------- cron expressions
@@ -170,7 +163,7 @@ class SubprocessRunner:
                 self._proc.kill() if kill else self._proc.terminate()
 
 
-def _signal_name(number: int) -> str:
+def signal_name(number: int) -> str:
     try:
         return signal.Signals(number).name
     except ValueError:
@@ -225,7 +218,7 @@ class ScheduledCommand:
             elif self.stopping:
                 log.info("run #%d stopped by the shutdown: exit code %d in %.1f s", n, code, took)
             else:
-                why = f" (killed by {_signal_name(-code)})" if code < 0 else ""
+                why = f" (killed by {signal_name(-code)})" if code < 0 else ""
                 log.warning("run #%d failed: exit code %d%s in %.1f s", n, code, why, took)
         except Exception as exc:
             log.error("run #%d failed: %s: %s", n, type(exc).__name__, exc)
@@ -281,76 +274,3 @@ class ScheduledCommand:
                 terminate(kill=True)
             self._idle.wait(grace)
         log.info("scheduler stopped after %d run(s)", self.runs)
-
-
-# --------------------------------------------------------------------------- the command line
-
-
-def add_schedule_command(sub: argparse._SubParsersAction) -> None:
-    """Register `schedule` on the CLI's subparsers."""
-    from bot.cli import _verbosity
-
-    p = sub.add_parser(
-        "schedule",
-        help="run a command on a cron schedule (UTC) until stopped",
-        description="Run an awesome-monitor command on a cron schedule (UTC) until SIGINT or "
-        "SIGTERM. EXPR has 5 fields (minute hour day month day-of-week; 0 or 7 = Sunday) or 6 "
-        "with the seconds first. Example: schedule --cron '17 6 * * 1' -- check --write",
-    )
-    p.add_argument("--cron", required=True, metavar="EXPR", help="cron expression, in UTC")
-    p.add_argument("--run-now", action="store_true", help="also run once right at the start")
-    p.add_argument("command", nargs=argparse.REMAINDER, metavar="-- COMMAND",
-                   help="the awesome-monitor command and its options, after --")  # fmt: skip
-    _verbosity(p)
-    p.set_defaults(run=cmd_schedule)
-
-
-def _setup_logging(verbose: int, quiet: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    formatter = logging.Formatter("%(asctime)s %(levelname)s schedule: %(message)s",
-                                  "%Y-%m-%dT%H:%M:%SZ")  # fmt: skip
-    formatter.converter = time.gmtime
-    handler.setFormatter(formatter)
-    log.handlers[:] = [handler]
-    log.propagate = False
-    log.setLevel(logging.WARNING if quiet else logging.INFO)
-    # APScheduler's own lines repeat ours (we log skips ourselves); keep them for -vv.
-    logging.getLogger("apscheduler").setLevel(logging.INFO if verbose >= 2 else logging.ERROR)
-
-
-def _check_command(command: list[str]) -> int | None:
-    """Parse the scheduled command now, so a typo fails at start rather than at the first run."""
-    from bot.cli import build_parser
-
-    if not command:
-        raise InputError("schedule: give the command to run after --, e.g. -- check --write")
-    if command[0] == "schedule":
-        raise InputError("schedule: the scheduled command cannot be `schedule` itself")
-    try:
-        build_parser().parse_args(command)
-    except SystemExit as exc:  # argparse has printed the problem (or the help)
-        return exc.code if isinstance(exc.code, int) else EXIT_INPUT
-    return None
-
-
-def cmd_schedule(args: argparse.Namespace) -> int:
-    trigger = parse_cron(args.cron)
-    command = list(args.command)
-    if command[:1] == ["--"]:
-        command = command[1:]
-    code = _check_command(command)
-    if code is not None:
-        return code
-    _setup_logging(args.verbose, args.quiet)
-    job = ScheduledCommand(command, trigger)
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        job.stop(f"received {_signal_name(signum)}")
-
-    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        job.start(run_now=args.run_now)
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
-    return EXIT_OK

@@ -38,7 +38,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NameResolutionError, ProtocolError
 
-from bot.model import HttpSettings, Outcome, ProviderResult, WebObservation
+from bot.check.model import HttpSettings, Outcome, ProviderResult, WebObservation
 
 MAX_HOPS = 10
 NETWORK_DOWN_HOSTS = 3

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.links import Kind
-from bot.markdown import Document, Link
-from bot.providers.github import RepoRequest
+from bot.check.providers.github import RepoRequest
+from bot.parse.markdown import Document, Link
+from bot.parse.target import Kind
 
 
 @dataclass

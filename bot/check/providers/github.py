@@ -21,7 +21,7 @@ from typing import Any
 
 from github import Auth, Github, GithubException
 
-from bot.model import HttpSettings, Outcome, ProviderResult, RepoObservation
+from bot.check.model import HttpSettings, Outcome, ProviderResult, RepoObservation
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,53 @@
+"""`awesome-monitor check [FILE] [--write]`: check a local list; a dry run unless --write."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot import config as config_mod
+from bot.check import state as state_mod
+from bot.check.run import Endpoints
+from bot.cli.output import progress_ticker
+from bot.cli.parser import config_overrides
+from bot.cli.show import finish, show
+from bot.files import atomic_write, read_markdown
+from bot.pipeline import evaluate
+from bot.publish import actions
+from bot.render.report import check_report, write_json
+
+
+def run(args: argparse.Namespace) -> int:
+    cfg = config_mod.load(args.config, config_overrides(args))
+    path = cfg.list_path(args.file)
+    text = read_markdown(path)
+    state_path = cfg.state_path(path, args.state)
+    endpoints = Endpoints.resolve(cfg)
+    actions.mask(endpoints.token)
+    name = display_name(path)
+    with state_mod.locked(state_path):
+        state = state_mod.load(state_path)
+        if not endpoints.token and not args.quiet:
+            print("no GITHUB_TOKEN: GitHub is checked over REST with the anonymous budget",
+                  file=sys.stderr)  # fmt: skip
+        with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
+            ev = evaluate(text, cfg, endpoints, state, ticker)
+        result = ev.result
+        if args.json:
+            write_json(args.json, check_report(str(path), result))
+        show(cfg, name, ev, args.quiet)
+        if args.write:
+            if ev.text != text:
+                atomic_write(path, ev.text)
+            state_mod.save(state_path, result.state)
+        elif not args.quiet:
+            print("dry run: nothing written (use --write to update the list and save state)")
+    return finish(result, args.fail_on_dead)
+
+
+def display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

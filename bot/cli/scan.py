@@ -1,0 +1,49 @@
+"""`awesome-monitor scan FILE [--json OUT]`: every link of a list, offline."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+
+from rich.console import Console
+from rich.table import Table
+
+from bot.errors import EXIT_OK
+from bot.files import read_markdown
+from bot.parse.markdown import parse
+from bot.render.report import scan_report, write_json
+
+
+def run(args: argparse.Namespace) -> int:
+    text = read_markdown(args.file)
+    doc = parse(text)
+    report = scan_report(str(args.file), doc)
+    if args.json:
+        write_json(args.json, report)
+    if args.quiet:
+        return EXIT_OK
+    console = Console(highlight=False)
+    counts = Counter(link.kind for link in doc.links)
+    repos = {link.target.repo_key for link in doc.links if link.target.repo_key}
+    papers = {link.target.arxiv_id for link in doc.links if link.target.arxiv_id}
+    if console.is_terminal:
+        table = Table(title=f"{args.file}: {len(doc.links)} links")
+        table.add_column("kind")
+        table.add_column("links", justify="right")
+        for kind, n in sorted(counts.items()):
+            table.add_row(kind, str(n))
+        console.print(table)
+    else:
+        print(f"{args.file}: {len(doc.links)} links")
+        for kind, n in sorted(counts.items()):
+            print(f"  {kind}: {n}")
+    print(f"distinct: {len(repos)} repositories, {len(papers)} arXiv papers")
+    for link in doc.links:
+        if link.target.problem:
+            fix = f" — use {link.target.suggestion}" if link.target.suggestion else ""
+            print(f"{args.file}:{link.line}: malformed link {link.raw_url} "
+                  f"({link.target.problem}){fix}")  # fmt: skip
+    if args.verbose:
+        for link in doc.links:
+            print(f"{link.use_line}:{link.col_start + 1}\t{link.kind}\t{link.raw_url}")
+    return EXIT_OK

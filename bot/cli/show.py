@@ -1,0 +1,37 @@
+"""What `check` and `pr` both show: the grouped report, the proposed diff, and in GitHub
+Actions the annotations and the job summary; then the exit code of the check."""
+
+from __future__ import annotations
+
+from bot.check.judge import summary
+from bot.check.run import CheckResult
+from bot.config import Config
+from bot.errors import EXIT_DEAD, EXIT_OK, IncompleteError
+from bot.pipeline import Evaluation
+from bot.publish import actions
+from bot.render.report import render_report, unified_diff
+
+
+def show(cfg: Config, name: str, ev: Evaluation, quiet: bool) -> None:
+    result = ev.result
+    actions.annotate(name, result.verdicts)
+    actions.step_summary(render_report(cfg, name, result, "report.md.j2"))
+    if quiet:
+        return
+    print(render_report(cfg, name, result), end="")
+    if ev.rewritten and ev.rewritten.unmatched_rows:
+        print("table rows with no links and no matching section (add them to "
+              "[status.sections]): " + ", ".join(ev.rewritten.unmatched_rows))  # fmt: skip
+    diff = unified_diff(name, ev.doc.text, ev.text)
+    with actions.group("Proposed change"):
+        print(diff if diff else "no change to the list", end="" if diff else "\n")
+
+
+def finish(result: CheckResult, fail_on_dead: bool) -> int:
+    """The exit code of a check: incomplete (3) is an error, dead links (1) only on request."""
+    if result.incomplete:
+        raise IncompleteError(f"check incomplete: {result.incomplete_reason}; "
+                              "nothing was flagged dead for it")  # fmt: skip
+    if fail_on_dead and summary(result.verdicts)["dead"]:
+        return EXIT_DEAD
+    return EXIT_OK

@@ -1,0 +1,61 @@
+"""Rendering with jinja2: every text the bot shows or writes comes from a template in
+`bot/templates/`, which a config `[templates]` entry may override by name."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jinja2 import ChoiceLoader, DictLoader, Environment, PackageLoader, StrictUndefined
+
+
+def environment(overrides: dict[str, str] | None = None) -> Environment:
+    loaders = [DictLoader(dict(overrides or {})), PackageLoader("bot.render", "templates")]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["stars"] = format_stars
+    env.filters["month"] = month
+    env.filters["md"] = escape_markdown
+    env.filters["code"] = inline_code
+    return env
+
+
+def inline_code(text: object) -> str:
+    """Safe inside a single-backtick code span: no backticks, no line breaks."""
+    return str(text).replace("`", "'").replace("\r", " ").replace("\n", " ")
+
+
+def format_stars(n: int | None) -> str:
+    """Rounded so small changes don't churn: 987, 1.2k, 12.3k, 123k, 1.2M."""
+    if n is None:
+        return "?"
+    if n < 1000:
+        return str(n)
+    if n < 100_000:
+        return f"{n / 1000:.1f}k".replace(".0k", "k")
+    if n < 1_000_000:
+        return f"{n // 1000}k"
+    return f"{n / 1_000_000:.1f}M".replace(".0M", "M")
+
+
+def month(iso: str | None) -> str:
+    """`2024-03-01T12:00:00Z` → `2024-03`."""
+    return iso[:7] if iso else "?"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def escape_markdown(text: Any) -> str:
+    """Text from outside (repo names, titles, errors) made inert in Markdown/HTML:
+    no links, no HTML, no @-mentions (a zero-width joiner breaks the mention)."""
+    s = str(text).replace("\r", " ").replace("\n", " ")
+    s = s.replace("&", "&amp;")
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    return s.replace("@", "@\u200d")
