@@ -1,11 +1,13 @@
-"""The whole evaluation of one list: parse → check → judge → rewrite. Shared by
-`check` (local file) and `pr` (file read from GitHub), so both show the same diff."""
+"""The whole evaluation of one list: parse → claim → check → judge → rewrite. Shared by
+`check` (a local file) and `pr` (the file read from GitHub), so both show the same diff."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.check.run import CheckResult, Endpoints, Progress, run_check
+from bot.check.providers import classify_links
+from bot.check.run import CheckResult, Progress, run_check
 from bot.check.state import State
 from bot.config import Config
 from bot.parse.markdown import Document, parse
@@ -25,15 +27,20 @@ class Evaluation:
         return self.rewritten.text if self.rewritten else self.doc.text
 
 
+def parse_list(text: str, cfg: Config) -> Document:
+    """The list's links, each claimed by the provider that checks it."""
+    return classify_links(parse(text, status_column=cfg.status.column))
+
+
 def evaluate(
     text: str,
     cfg: Config,
-    endpoints: Endpoints,
     state: State,
     progress: Progress | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Evaluation:
-    doc = parse(text, status_column=cfg.status.column)
-    result = run_check(doc, cfg, endpoints, state, progress)
+    doc = parse_list(text, cfg)
+    result = run_check(doc, cfg, state, progress, env=env)
     if result.incomplete:
         # Half an answer must not rewrite the list: statuses would flap.
         return Evaluation(doc, result, None)

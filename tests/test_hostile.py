@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.check.judge import ALIVE, Verdict
-from bot.check.model import Outcome, PaperObservation, RepoObservation, WebObservation
+from bot.check.judge import Judgement
+from bot.check.model import Outcome, PaperObservation, RepoObservation, Verdict, WebObservation
 from bot.cli import main
 from bot.config import StatusConfig
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, parse
@@ -35,7 +35,7 @@ _NOTES = re.compile(
 )
 
 
-def alive(doc: Document) -> list[Verdict]:
+def alive(doc: Document) -> list[Judgement]:
     """An 'alive' verdict with plausible data for every link of `doc`."""
     out = []
     for lk in doc.links:
@@ -43,12 +43,14 @@ def alive(doc: Document) -> list[Verdict]:
         if t.repo_key:
             ro = RepoObservation(t.repo_key, Outcome.OK, stars=1234,
                                  last_commit="2024-03-01T00:00:00Z")  # fmt: skip
-            out.append(Verdict(lk, ALIVE, repo=ro))
+            out.append(Judgement(lk, Verdict.ALIVE, observation=ro))
         elif t.arxiv_id:
             po = PaperObservation(t.arxiv_id, Outcome.OK, version=2, updated="2020-01-01")
-            out.append(Verdict(lk, ALIVE, paper=po))
+            out.append(Judgement(lk, Verdict.ALIVE, observation=po))
         else:
-            out.append(Verdict(lk, ALIVE, web=WebObservation(lk.url, Outcome.OK, 200)))
+            out.append(
+                Judgement(lk, Verdict.ALIVE, observation=WebObservation(lk.url, Outcome.OK, 200))
+            )
     return out
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 
 import pytest
 
-from bot.check.model import HttpSettings, Outcome, PaperObservation, ProviderResult
+from bot.check.http import HttpSettings
+from bot.check.model import Outcome, PaperObservation, ProviderResult
 from bot.check.providers.arxiv import MALFORMED, NOT_FOUND, check_papers, parse_feed
 from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.base import Fault, Reply, Request
@@ -76,7 +78,7 @@ def test_250_ids_take_three_sequential_requests(
     for i in ids:
         obs = paper(res, i)
         assert (obs.outcome, obs.title, obs.version) == (Outcome.OK, f"T {i}", 2)
-    assert not res.network_down
+    assert not res.lost
 
 
 def test_fields_of_a_multi_version_paper(emu: ArxivEmulator, settings: HttpSettings) -> None:
@@ -149,7 +151,7 @@ def test_persistent_503_is_unknown_not_fail(emu: ArxivEmulator, settings: HttpSe
         obs = paper(res, key)
         assert obs.outcome is Outcome.UNKNOWN and obs.error and "503" in obs.error
     assert res.requests == 1 + settings.retries
-    assert not res.network_down  # arXiv answered, it just was not well
+    assert res.lost  # no answer for the batch: the run is incomplete
 
 
 def test_429_honours_retry_after(emu: ArxivEmulator, settings: HttpSettings) -> None:
@@ -183,7 +185,7 @@ def test_slow_answer_past_the_timeout_is_unknown(emu: ArxivEmulator) -> None:
     obs = paper(res, "1409.1556")
     assert obs.outcome is Outcome.UNKNOWN and obs.error and "timeout" in obs.error
     assert res.requests == 2
-    assert res.network_down  # timeouts on every batch: nothing reached
+    assert res.lost  # timeouts on every batch: nothing reached
 
 
 def test_connection_refused_everywhere_is_network_down(settings: HttpSettings) -> None:
@@ -192,7 +194,7 @@ def test_connection_refused_everywhere_is_network_down(settings: HttpSettings) -
         port = s.getsockname()[1]
     ids = [f"2101.{n:05d}" for n in range(250)] + ["not-an-id"]
     res = check_papers(ids, f"http://127.0.0.1:{port}/api/query", settings)
-    assert res.network_down
+    assert res.lost
     for i in ids[:-1]:
         assert paper(res, i).outcome is Outcome.UNKNOWN
     assert paper(res, "not-an-id").outcome is Outcome.FAIL
@@ -203,7 +205,7 @@ def test_connection_refused_everywhere_is_network_down(settings: HttpSettings) -
 def test_requests_are_spaced_by_min_interval(
     arxiv_emulator: ArxivEmulator, settings: HttpSettings
 ) -> None:
-    settings.min_interval = 0.3
+    settings = replace(settings, min_interval=0.3)
     ids = [f"2101.{n:05d}" for n in range(5)]
     for i in ids:
         arxiv_emulator.scenario.add(i)
@@ -218,7 +220,7 @@ def test_requests_are_spaced_by_min_interval(
 
 def test_no_ids_no_requests(settings: HttpSettings) -> None:
     res = check_papers([], "http://127.0.0.1:9/api/query", settings)
-    assert (res.requests, res.observations, res.network_down) == (0, {}, False)
+    assert (res.requests, res.observations, res.lost) == (0, {}, False)
 
 
 def test_parse_feed_rejects_what_is_not_a_feed() -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.check.judge import ALIVE, ARCHIVED, DEAD, MOVED, UNKNOWN, Verdict
-from bot.check.model import Outcome, PaperObservation, RepoObservation
+from bot.check.judge import Judgement
+from bot.check.model import Outcome, PaperObservation, RepoObservation, Verdict
 from bot.config import StatusConfig
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, parse
 from bot.parse.target import Kind
@@ -39,23 +39,31 @@ def fake_verdicts(
     failing: Collection[str] = (),
     not_checked: Collection[str] = (),
     stars: Mapping[str, int] | None = None,
-) -> list[Verdict]:
+) -> list[Judgement]:
     """Verdicts as `judge` makes them, without the network. URLs are matched as
     written; `moved` maps an old URL to its new one (a GitHub URL)."""
     moved, stars = moved or {}, stars or {}
     out = []
     for lk in doc.links:
         t, url = lk.target, lk.raw_url
-        v = Verdict(lk, ALIVE)
+        v = Judgement(lk, Verdict.ALIVE)
         if url in dead:
-            v.verdict, v.failures_in_a_row, v.failing_since = DEAD, 3, "2026-10-04T06:00:00Z"
+            v.verdict, v.failures_in_a_row, v.failing_since = (
+                Verdict.DEAD,
+                3,
+                "2026-10-04T06:00:00Z",
+            )
         elif url in failing:
-            v.verdict, v.failures_in_a_row, v.failing_since = UNKNOWN, 1, "2026-11-01T06:00:00Z"
+            v.verdict, v.failures_in_a_row, v.failing_since = (
+                Verdict.UNKNOWN,
+                1,
+                "2026-11-01T06:00:00Z",
+            )
         elif url in not_checked:
-            v.verdict, v.not_checked, v.error = UNKNOWN, True, "not checked"
+            v.verdict, v.not_checked, v.error = Verdict.UNKNOWN, True, "not checked"
         elif t.repo_key:
             new = moved.get(url)
-            v.repo = RepoObservation(
+            v.observation = RepoObservation(
                 t.repo_key,
                 Outcome.OK,
                 stars=stars.get(url, stars_of(url)),
@@ -63,18 +71,20 @@ def fake_verdicts(
                 archived=url in archived,
                 moved_to=new.split("github.com/", 1)[1] if new else None,
             )
-            v.verdict = MOVED if new else ARCHIVED if url in archived else ALIVE
+            v.verdict = (
+                Verdict.MOVED if new else Verdict.ARCHIVED if url in archived else Verdict.ALIVE
+            )
             v.moved_to = new
         elif t.kind is Kind.ARXIV and t.arxiv_id:
             version = stars_of(url) % 8 + 1
-            v.paper = PaperObservation(
+            v.observation = PaperObservation(
                 t.arxiv_id, Outcome.OK, version=version, updated="2019-05-28T17:00:00Z"
             )
         out.append(v)
     return out
 
 
-def carry(verdicts: list[Verdict], doc: Document) -> list[Verdict]:
+def carry(verdicts: list[Judgement], doc: Document) -> list[Judgement]:
     """The same verdicts for the rewritten document (its links, in the same order)."""
     assert len(doc.links) == len(verdicts)
     return [dataclasses.replace(v, link=lk) for v, lk in zip(verdicts, doc.links, strict=True)]

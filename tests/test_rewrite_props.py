@@ -8,8 +8,8 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.check.judge import ALIVE, ARCHIVED, DEAD, MOVED, UNKNOWN, Verdict
-from bot.check.model import Outcome, PaperObservation, RepoObservation
+from bot.check.judge import Judgement
+from bot.check.model import Outcome, PaperObservation, RepoObservation, Verdict
 from bot.parse.markdown import NOTE_OPEN, Document, parse
 from bot.parse.target import Kind
 from bot.render.rewrite import rewrite
@@ -150,7 +150,7 @@ def documents(draw: st.DrawFn) -> str:
 STATES = ["alive", "archived", "dead", "failing", "not_checked", "moved"]
 
 
-def verdicts_for(doc: Document, data: st.DataObject) -> tuple[list[Verdict], dict[str, str]]:
+def verdicts_for(doc: Document, data: st.DataObject) -> tuple[list[Judgement], dict[str, str]]:
     """One random state per distinct URL (as the judge gives one per target)."""
     state: dict[str, str] = {}
     stars: dict[str, int] = {}
@@ -165,16 +165,20 @@ def verdicts_for(doc: Document, data: st.DataObject) -> tuple[list[Verdict], dic
             if state[url] == "moved":
                 moved[url] = f"https://github.com/moved{len(moved):04d}/r{len(moved):04d}"
         s = state[url]
-        v = Verdict(lk, ALIVE)
+        v = Judgement(lk, Verdict.ALIVE)
         if s == "dead":
-            v.verdict, v.failures_in_a_row, v.failing_since = DEAD, 2, "2026-10-01T00:00:00Z"
+            v.verdict, v.failures_in_a_row, v.failing_since = (
+                Verdict.DEAD,
+                2,
+                "2026-10-01T00:00:00Z",
+            )
         elif s == "failing":
-            v.verdict, v.failures_in_a_row = UNKNOWN, 1
+            v.verdict, v.failures_in_a_row = Verdict.UNKNOWN, 1
         elif s == "not_checked":
-            v.verdict, v.not_checked = UNKNOWN, True
+            v.verdict, v.not_checked = Verdict.UNKNOWN, True
         elif t.repo_key:
             new = moved.get(url)
-            v.repo = RepoObservation(
+            v.observation = RepoObservation(
                 t.repo_key,
                 Outcome.OK,
                 stars=stars[url],
@@ -182,10 +186,12 @@ def verdicts_for(doc: Document, data: st.DataObject) -> tuple[list[Verdict], dic
                 archived=s == "archived",
                 moved_to=new[19:] if new else None,
             )
-            v.verdict = MOVED if new else ARCHIVED if s == "archived" else ALIVE
+            v.verdict = (
+                Verdict.MOVED if new else Verdict.ARCHIVED if s == "archived" else Verdict.ALIVE
+            )
             v.moved_to = new
         elif t.kind is Kind.ARXIV and t.arxiv_id:
-            v.paper = PaperObservation(
+            v.observation = PaperObservation(
                 t.arxiv_id, Outcome.OK, version=stars[url] % 9 + 1, updated="2020-02-02T00:00:00Z"
             )
         out.append(v)

@@ -154,6 +154,7 @@ def test_token_stays_secret_through_check_and_pr_and_their_errors(
     runs.append(world.run("check", "-vv"))
     gh.inject(Fault(reset=True, match_path="/graphql", times=5))  # an exception underneath
     runs.append(world.run("check", "-vv"))
+    gh.faults.clear()
     runs.append(world.run("pr", "--repo", LIST_REPO, "-vv"))
     gh.inject(Fault(500, "PATCH", f"/repos/{LIST_REPO}/pulls", times=None))  # write fails
     gh.scenario["own/one"].archived = True
@@ -167,7 +168,9 @@ def test_token_stays_secret_through_check_and_pr_and_their_errors(
     runs.append(world.run("check", "-vv", "--write"))
     runs.append(world.run("pr", "--repo", LIST_REPO, "-vv"))
     codes = [r.code for r in runs]
-    assert codes[0] == 0 and codes[4] == 0 and codes[-2:] == [3, 3], codes
+    # GitHub failing or lost for a batch leaves the check incomplete (exit 3).
+    assert codes[0] == 0 and codes[1:4] == [3, 3, 3] and codes[4] == 0, codes
+    assert codes[-2:] == [3, 3], codes
     assert 3 in codes[5:7]
     assert records.texts, "debug logging was on"
     blob = everything(world, runs, records)

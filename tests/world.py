@@ -74,7 +74,7 @@ class World:
             "[list]\n"
             'file = "README.md"\nstate = "state.json"\n'
             "[check]\n"
-            "timeout = 2.0\nretries = 1\nbackoff = 0.01\nmax_wait = 2.0\n"
+            "timeout = 2.0\nretries = 1\nbackoff = 0.01\nmax_wait = 2.0\ndead_after_days = 0\n"
             "arxiv_interval = 0.01\n"
             # The sample links two real web hosts; no test may reach them.
             'exclude = ["^https://(cdn\\\\.rawgit\\\\.com|openreview\\\\.net)/"]\n'

@@ -1,23 +1,42 @@
-"""Judge: this run's observations + the history → a verdict per link, and the new
-history. Pure: no I/O; the caller decides whether the new state is saved.
+"""Judge: this run's observations + the history → a verdict per link, and the new history.
+Pure: no I/O; the caller decides whether the new state is saved.
 
-A target is `dead` only after `dead_after` failed runs in a row; before that it is
-failing (verdict `unknown`, with its failure count). An unknown answer (429, bot
-challenge, budget, our network) neither counts as a failure nor resets one."""
+A target is `dead` only after `dead_after` failed runs in a row **and** `dead_after_days`
+since its first failure: two runs minutes apart never make a link dead. Before that it
+is failing (verdict `unknown`, with its failure count) and keeps showing its last good
+observation. An unknown answer (429, 5xx, timeouts, a bot challenge, a budget, our
+network) neither counts as a failure nor resets one."""
 
 from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
-from bot.check.collect import path_key
-from bot.check.model import Outcome, PaperObservation, RepoObservation, WebObservation
+from bot.check.model import (
+    Observation,
+    Outcome,
+    PaperObservation,
+    ProviderResult,
+    RepoObservation,
+    Verdict,
+    WebObservation,
+)
+from bot.check.providers import Provider, classify, owner
 from bot.check.state import Entry, State
 from bot.parse.markdown import Link
 from bot.parse.target import Kind
+from bot.parse.target import classify as parse_target
 
-ALIVE, DEAD, ARCHIVED, MOVED, UNKNOWN = "alive", "dead", "archived", "moved", "unknown"
+PARTS = "paths"  # the state section of targets inside others (files in repositories)
+
+
+@dataclass(frozen=True)
+class Rules:
+    dead_after: int = 2  # failed runs in a row …
+    dead_after_days: float = 3.0  # … over at least this many days
+    star_history: int = 12  # counts kept per target
 
 
 @dataclass
@@ -32,108 +51,109 @@ class Status:
 
 
 @dataclass
-class Verdict:
+class Judgement:
+    """The verdict on one link, with what it rests on."""
+
     link: Link
-    verdict: str
+    verdict: Verdict
     failures_in_a_row: int = 0
     failing_since: str | None = None
     error: str | None = None
     not_checked: bool = False
-    repo: RepoObservation | None = None
-    paper: PaperObservation | None = None
-    web: WebObservation | None = None
+    observation: Observation | None = None
+    provider: str | None = None
     moved_to: str | None = None  # the URL the list should use now
     new_version: bool = False  # the paper has a version newer than linked / last seen
     previous_version: int | None = None
     stars_before: int | None = None
-    withdrawn: bool = False
-    # Not answered this run, but `repo`/`paper` hold the last good observation, so the
-    # status shown in the list stays put instead of flapping to "not checked".
+    # Not answered this run: `observation` is the last good one, so what the list shows
+    # stays put instead of flapping.
     stale: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
     def failing(self) -> bool:
-        return self.verdict != DEAD and self.failures_in_a_row > 0
+        return self.verdict != Verdict.DEAD and self.failures_in_a_row > 0
 
+    @property
+    def repo(self) -> RepoObservation | None:
+        return self.observation if isinstance(self.observation, RepoObservation) else None
 
-@dataclass
-class Observations:
-    repos: dict[str, RepoObservation] = field(default_factory=dict)
-    papers: dict[str, PaperObservation] = field(default_factory=dict)
-    urls: dict[str, WebObservation] = field(default_factory=dict)
-    # Providers whose service (or our network) was unreachable: failures not counted.
-    down: set[str] = field(default_factory=set)
+    @property
+    def paper(self) -> PaperObservation | None:
+        return self.observation if isinstance(self.observation, PaperObservation) else None
+
+    @property
+    def web(self) -> WebObservation | None:
+        return self.observation if isinstance(self.observation, WebObservation) else None
+
+    @property
+    def withdrawn(self) -> bool:
+        return bool(self.paper and self.paper.withdrawn)
 
 
 def judge(
     links: list[Link],
-    obs: Observations,
+    results: dict[str, ProviderResult],
     state: State,
     now: str,
-    dead_after: int = 2,
-    star_history: int = 12,
-) -> tuple[list[Verdict], State]:
+    rules: Rules | None = None,
+) -> tuple[list[Judgement], State]:
     """Verdicts for `links` and the updated copy of `state`."""
+    rules = rules or Rules()
     new = copy.deepcopy(state)
     new.updated = now
-    j = _Judge(new, now, dead_after, star_history, obs.down)
-    repo_status = {k: j.update("repos", k, o.outcome, o.error, o) for k, o in obs.repos.items()}
-    for o in obs.repos.values():
-        if o.moved_to and o.outcome is Outcome.OK:
-            # The list will link the new name: its history starts from the old one's.
-            entry = copy.deepcopy(new.repos[o.repo])
-            entry.data.update(repo=o.moved_to.lower(), full_name=o.moved_to)
-            entry.data.pop("moved_to", None)
-            entry.etag = None
-            new.repos.setdefault(o.moved_to.lower(), entry)
-    paper_status = {k: j.update("papers", k, o.outcome, o.error, o) for k, o in obs.papers.items()}
-    url_status = {k: j.update("urls", k, o.outcome, o.error, o) for k, o in obs.urls.items()}
-    path_status: dict[str, Status] = {}
-    for key, ro in obs.repos.items():
-        for spec, exists in ro.paths.items():
-            ref, _, path = spec.partition(":")
-            outcome = Outcome.UNKNOWN if exists is None else Outcome.OK if exists else Outcome.FAIL
-            err = "file or folder not found in the repository" if exists is False else None
-            path_status[path_key(key, ref, path)] = j.update("paths", path_key(key, ref, path),
-                                                             outcome, err, None)  # fmt: skip
+    j = _Judge(new, now, rules)
+    statuses: dict[tuple[str, str], Status] = {}
+    for link in links:
+        found = owner(link.target)
+        if found is None:
+            continue
+        p, key = found
+        obs = results.get(p.name, ProviderResult()).observations.get(key)
+        if obs is None or (p.section, key) in statuses:
+            continue
+        statuses[(p.section, key)] = j.update(p.section, key, obs.outcome, obs.error, obs)
+        if obs.moved_to and obs.outcome is Outcome.OK:
+            _carry_history(new, p, link, key, obs.moved_to)
     verdicts = []
     for link in links:
-        t = link.target
-        if t.repo_key:
-            v = _repo_verdict(link, obs.repos.get(t.repo_key), repo_status.get(t.repo_key),
-                              state.repos.get(t.repo_key))  # fmt: skip
-            if t.kind is Kind.GITHUB_PATH and v.verdict not in (DEAD, UNKNOWN):
-                ps = path_status.get(path_key(t.repo_key, t.ref or "", t.path or ""))
-                if ps is not None and ps.outcome is Outcome.FAIL:
-                    v.verdict = DEAD if ps.dead else UNKNOWN
-                    v.failures_in_a_row, v.failing_since = ps.failures, ps.first_failure
-                    v.error = ps.error
-                # A file not checked this run (budget) shows its repository's status.
-        elif t.kind is Kind.ARXIV and t.arxiv_id:
-            v = _paper_verdict(link, obs.papers.get(t.arxiv_id), paper_status.get(t.arxiv_id),
-                               state.papers.get(t.arxiv_id))  # fmt: skip
-        elif t.kind is Kind.WEB and t.url in obs.urls:
-            v = _web_verdict(link, obs.urls[t.url], url_status[t.url])
+        found = owner(link.target)
+        if found is None:
+            v = Judgement(link, Verdict.UNKNOWN, error="not checked", not_checked=True)
         else:
-            v = Verdict(link, UNKNOWN, error="not checked")
-        if t.kind is Kind.INVALID:
-            fix = f"; use {t.suggestion}" if t.suggestion else ""
-            v.error = f"malformed link: {t.problem}{fix}"
+            p, key = found
+            obs = results.get(p.name, ProviderResult()).observations.get(key)
+            before = state.section(p.section).get(key)
+            v = _verdict(j, p, link, obs, statuses.get((p.section, key)), before)
+        if link.target.kind == Kind.INVALID:
+            fix = f"; use {link.target.suggestion}" if link.target.suggestion else ""
+            v.error = f"malformed link: {link.target.problem}{fix}"
         verdicts.append(v)
     return verdicts, new
 
 
-class _Judge:
-    def __init__(self, state: State, now: str, dead_after: int, keep: int, down: set[str]):
-        self.state, self.now, self.dead_after, self.keep, self.down = (
-            state, now, dead_after, keep, down,
-        )  # fmt: skip
+def _carry_history(state: State, p: Provider, link: Link, key: str, moved_to: str) -> None:
+    """The list will link the new name: its history starts from the old one's."""
+    url = p.moved_url(link.target, link.target.url, moved_to)
+    found = owner(classify(parse_target(url))) if url else None
+    if found is None or found[1] == key:
+        return
+    entry = copy.deepcopy(state.section(p.section)[key])
+    entry.data.pop("moved_to", None)
+    if "full_name" in entry.data:
+        entry.data.update(repo=found[1], full_name=moved_to)
+    entry.etag = None
+    state.section(p.section).setdefault(found[1], entry)
 
-    def update(self, section: str, key: str, outcome: Outcome, error: str | None, obs: Any):
-        provider = {"repos": "github", "paths": "github", "papers": "arxiv", "urls": "web"}
-        if outcome is Outcome.FAIL and provider[section] in self.down:
-            outcome = Outcome.UNKNOWN  # our network, not the link
+
+class _Judge:
+    def __init__(self, state: State, now: str, rules: Rules) -> None:
+        self.state, self.now, self.rules = state, now, rules
+
+    def update(
+        self, section: str, key: str, outcome: Outcome, error: str | None, obs: Any
+    ) -> Status:
         entry = self.state.section(section).setdefault(key, Entry())
         entry.first_seen = entry.first_seen or self.now
         entry.not_checked = outcome is Outcome.NOT_CHECKED
@@ -154,8 +174,13 @@ class _Judge:
             first_failure=entry.first_failure,
             error=error if outcome is not Outcome.OK else None,
             # Dead stays dead while nothing new is learned (unknown, not checked).
-            dead=outcome is not Outcome.OK and entry.failures >= self.dead_after,
+            dead=outcome is not Outcome.OK and self._dead(entry),
         )
+
+    def _dead(self, entry: Entry) -> bool:
+        if entry.failures < self.rules.dead_after or not entry.first_failure:
+            return False
+        return _days(entry.first_failure, self.now) >= self.rules.dead_after_days
 
     def _remember(self, entry: Entry, obs: Any) -> None:
         data = asdict(obs)
@@ -163,110 +188,93 @@ class _Judge:
         if isinstance(obs, RepoObservation):
             entry.etag = obs.etag or entry.etag
             data.pop("etag", None)
-            if obs.stars is not None and (not entry.stars or entry.stars[-1][1] != obs.stars):
-                entry.stars.append([self.now, obs.stars])
-                del entry.stars[: -self.keep]
+        counts = obs.facts().counts
+        if counts and (not entry.stars or entry.stars[-1][1] != counts[0][1]):
+            entry.stars.append([self.now, counts[0][1]])
+            del entry.stars[: -self.rules.star_history]
         if isinstance(obs, PaperObservation) and obs.version:
             entry.version = obs.version
         entry.data = {k: v for k, v in data.items() if v not in (None, [], {}, False)}
 
 
-def _failing(v: Verdict, st: Status) -> Verdict:
-    v.failures_in_a_row, v.failing_since, v.error = st.failures, st.first_failure, st.error
-    v.verdict = DEAD if st.dead else UNKNOWN
-    v.not_checked = st.outcome is Outcome.NOT_CHECKED
-    return v
-
-
-def _stale(v: Verdict, before: Entry | None, cls: type) -> Verdict:
-    """An unanswered (not failed) target keeps showing its last good observation."""
-    if v.verdict != UNKNOWN or v.failures_in_a_row or before is None or not before.data:
-        return v
-    fields = {k: val for k, val in before.data.items() if k in cls.__dataclass_fields__}
-    fields["outcome"] = Outcome.OK
+def _days(since: str, now: str) -> float:
     try:
-        obs = cls(**fields)
-    except TypeError:
-        return v
-    if cls is RepoObservation:
-        v.repo = obs
-    else:
-        v.paper = obs
-    v.stale = True
-    return v
+        a = datetime.fromisoformat(since.replace("Z", "+00:00"))
+        b = datetime.fromisoformat(now.replace("Z", "+00:00"))
+    except ValueError:
+        return 0.0
+    return (b - a).total_seconds() / 86400
 
 
-def _repo_verdict(
-    link: Link, ro: RepoObservation | None, st: Status | None, before: Entry | None
-) -> Verdict:
-    v = Verdict(link, UNKNOWN, repo=ro)
-    if ro is None or st is None:
+def _verdict(
+    j: _Judge,
+    p: Provider,
+    link: Link,
+    obs: Observation | None,
+    st: Status | None,
+    before: Entry | None,
+) -> Judgement:
+    v = Judgement(link, Verdict.UNKNOWN, observation=obs, provider=p.name)
+    if obs is None or st is None:
         v.error, v.not_checked = "not checked", True
         return v
     if before and before.stars:
         v.stars_before = before.stars[-1][1]
     if st.outcome is not Outcome.OK:
-        return _stale(_failing(v, st), before, RepoObservation)
-    if ro.moved_to:
-        v.verdict = MOVED
-        v.moved_to = _moved_url(link, ro.moved_to)
-    elif ro.archived:
-        v.verdict = ARCHIVED
+        return _restored(_failing(v, st), p, before)
+    part = p.part(link.target, obs)
+    if part is not None:
+        part_key, exists = part
+        outcome = Outcome.UNKNOWN if exists is None else Outcome.OK if exists else Outcome.FAIL
+        err = "file or folder not found in the repository" if exists is False else None
+        ps = j.update(PARTS, part_key, outcome, err, None)
+        if ps.outcome is Outcome.FAIL:
+            return _failing(v, ps)
+        # A part not checked this run (budget) shows its repository's status.
+    if obs.moved_to:
+        v.verdict = Verdict.MOVED
+        v.moved_to = p.moved_url(link.target, link.raw_url, obs.moved_to)
+    elif obs.archived:
+        v.verdict = Verdict.ARCHIVED
     else:
-        v.verdict = ALIVE
+        v.verdict = Verdict.ALIVE
+    if isinstance(obs, WebObservation):
+        v.moved_to = obs.permanent_redirect  # reported; the rewrite decides
+    version = obs.facts().version
+    if version:
+        v.previous_version = link.target.arxiv_version or (before.version if before else None)
+        v.new_version = bool(v.previous_version and version > v.previous_version)
     return v
 
 
-def _moved_url(link: Link, new_repo: str) -> str | None:
-    """The link's URL with the repository's new owner/name."""
-    t = link.target
-    if t.kind is Kind.GITHUB_REPO:
-        return f"https://github.com/{new_repo}"
-    if t.kind is Kind.GITHUB_PATH and t.repo and t.repo in link.url:
-        return link.url.replace(t.repo, new_repo, 1)
-    if t.kind is Kind.INVALID:
-        return f"https://github.com/{new_repo}"
-    return None
+def _failing(v: Judgement, st: Status) -> Judgement:
+    v.failures_in_a_row, v.failing_since, v.error = st.failures, st.first_failure, st.error
+    v.verdict = Verdict.DEAD if st.dead else Verdict.UNKNOWN
+    v.not_checked = st.outcome is Outcome.NOT_CHECKED
+    return v
 
 
-def _paper_verdict(
-    link: Link, po: PaperObservation | None, st: Status | None, before: Entry | None
-) -> Verdict:
-    v = Verdict(link, UNKNOWN, paper=po)
-    if po is None or st is None:
-        v.error, v.not_checked = "not checked", True
+def _restored(v: Judgement, p: Provider, before: Entry | None) -> Judgement:
+    """A target without a durable answer this run shows its last good observation."""
+    if v.verdict == Verdict.DEAD or before is None or not before.data:
         return v
-    if st.outcome is not Outcome.OK:
-        return _stale(_failing(v, st), before, PaperObservation)
-    v.verdict = ALIVE
-    v.withdrawn = po.withdrawn
-    pinned = link.target.arxiv_version
-    v.previous_version = pinned or (before.version if before else None)
-    if po.version and v.previous_version and po.version > v.previous_version:
-        v.new_version = True
+    obs = p.restore(before.data)
+    if obs is not None:
+        v.observation, v.stale = obs, True
     return v
 
 
-def _web_verdict(link: Link, wo: WebObservation, st: Status) -> Verdict:
-    v = Verdict(link, UNKNOWN, web=wo)
-    if st.outcome is not Outcome.OK:
-        return _failing(v, st)
-    v.verdict = ALIVE
-    v.moved_to = wo.permanent_redirect  # reported, the rewrite decides
-    return v
-
-
-def summary(verdicts: list[Verdict]) -> dict[str, int]:
+def summary(verdicts: list[Judgement]) -> dict[str, int]:
     return {
         "links": len(verdicts),
-        "dead": sum(v.verdict == DEAD for v in verdicts),
+        "dead": sum(v.verdict == Verdict.DEAD for v in verdicts),
         "archived": sum(
-            v.verdict == ARCHIVED or bool(v.repo and v.repo.archived) for v in verdicts
-        ),  # fmt: skip
-        "moved": sum(v.verdict == MOVED for v in verdicts),
+            v.verdict == Verdict.ARCHIVED or bool(v.repo and v.repo.archived) for v in verdicts
+        ),
+        "moved": sum(v.verdict == Verdict.MOVED for v in verdicts),
         "new_versions": sum(v.new_version for v in verdicts),
-        "unknown": sum(v.verdict == UNKNOWN for v in verdicts),
+        "unknown": sum(v.verdict == Verdict.UNKNOWN for v in verdicts),
         "failing": sum(v.failing for v in verdicts),
         "not_checked": sum(v.not_checked for v in verdicts),
-        "invalid": sum(v.link.target.kind is Kind.INVALID for v in verdicts),
+        "invalid": sum(v.link.target.kind == Kind.INVALID for v in verdicts),
     }

@@ -1,21 +1,60 @@
-"""Plain data passed between the stages: what a provider observed about one target.
-
-Providers fill these in; `judge` combines them with history into verdicts. An
-observation says what happened *this run*; only `judge` decides "dead"."""
+"""The data the check stage passes on: what a provider observed about one target this run
+(`Outcome` + a typed observation), what a reader is shown about it (`Facts`), and what
+one provider's batch returned (`ProviderResult`). Only the judge decides "dead"."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-
-from bot.config import CheckConfig
+from typing import Protocol
 
 
 class Outcome(StrEnum):
-    OK = "ok"  # the target answered and exists
+    """What one target's answer said this run."""
+
+    OK = "ok"  # it answered and exists
     FAIL = "fail"  # the target itself is gone or broken (404, 410, DNS, TLS, unknown id)
-    UNKNOWN = "unknown"  # could not tell: bot challenge, 429, our budget or network
+    UNKNOWN = "unknown"  # could not tell: bot challenge, 429, 5xx, timeouts, our network
     NOT_CHECKED = "not_checked"  # skipped this run (budget), to be checked first next run
+
+
+class Verdict(StrEnum):
+    """Where one link stands after the judge: the durable states a list may show, and
+    `unknown` (no durable answer yet: failing, not checked, could not tell)."""
+
+    ALIVE = "alive"
+    DEAD = "dead"
+    ARCHIVED = "archived"
+    MOVED = "moved"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a reader of the list is shown about a live target, whatever its service."""
+
+    counts: tuple[tuple[str, int], ...] = ()  # ("★", 1234), ("♥", 56), ("↓", 7890)
+    activity: str | None = None  # ISO date of the last commit or modification
+    archived: bool = False
+    version: int | None = None  # arXiv: the latest version
+    version_date: str | None = None
+    labels: tuple[str, ...] = ()  # "gated", "withdrawn", …
+
+
+class Observation(Protocol):
+    """One provider's answer about one target."""
+
+    outcome: Outcome
+    error: str | None
+    http_status: int | None
+
+    @property
+    def moved_to(self) -> str | None: ...  # the target's new identity, when renamed
+
+    @property
+    def archived(self) -> bool: ...
+
+    def facts(self) -> Facts: ...
 
 
 @dataclass
@@ -31,6 +70,11 @@ class WebObservation:
     error: str | None = None
     # "dns" or "connect" when no HTTP answer came at all: such a failure may be ours.
     network_error: str | None = None
+    moved_to: str | None = None  # web links are never "moved": redirects are reported
+    archived: bool = False
+
+    def facts(self) -> Facts:
+        return Facts()
 
 
 @dataclass
@@ -44,6 +88,13 @@ class PaperObservation:
     journal_ref: str | None = None
     withdrawn: bool = False
     error: str | None = None
+    http_status: int | None = None
+    moved_to: str | None = None
+    archived: bool = False
+
+    def facts(self) -> Facts:
+        return Facts(version=self.version, version_date=self.updated,
+                     labels=("withdrawn",) if self.withdrawn else ())  # fmt: skip
 
 
 @dataclass
@@ -61,45 +112,27 @@ class RepoObservation:
     last_commit: str | None = None
     # "ref:path" -> True (exists), False (gone), None (not checked)
     paths: dict[str, bool | None] = field(default_factory=dict)
+    # issue or pull request number -> True (exists), False (gone), None (not checked)
+    numbers: dict[str, bool | None] = field(default_factory=dict)
     etag: str | None = None
     http_status: int | None = None
     error: str | None = None
 
-
-_CHECK = CheckConfig()
-
-
-@dataclass
-class HttpSettings:
-    """Knobs shared by the HTTP providers; the defaults are the config's (`[check]`)."""
-
-    timeout: float = _CHECK.timeout
-    concurrency: int = _CHECK.concurrency  # global limit of requests in flight
-    per_host: int = _CHECK.per_host  # limit per host
-    retries: int = _CHECK.retries  # extra attempts on 5xx / timeouts / resets
-    backoff: float = _CHECK.backoff  # first retry delay in seconds, doubled each time
-    max_wait: float = _CHECK.max_wait  # total seconds spent waiting on Retry-After / backoff
-    min_interval: float = _CHECK.arxiv_interval  # arXiv: seconds between requests
-    user_agent: str = (
-        "Mozilla/5.0 (compatible; awesome-monitor/0.1; +https://github.com/awesome-monitor)"
-    )
-
-    @classmethod
-    def from_config(cls, c: CheckConfig) -> HttpSettings:
-        return cls(timeout=c.timeout, concurrency=c.concurrency, per_host=c.per_host,
-                   retries=c.retries, backoff=c.backoff, max_wait=c.max_wait,
-                   min_interval=c.arxiv_interval)  # fmt: skip
+    def facts(self) -> Facts:
+        counts = (("★", self.stars),) if self.stars is not None else ()
+        return Facts(counts=counts, activity=self.last_commit or self.pushed_at,
+                     archived=self.archived)  # fmt: skip
 
 
 @dataclass
 class ProviderResult:
-    """What one provider returns: observations keyed by target, and what it cost."""
+    """What one provider returns: observations keyed by target, and what happened."""
 
-    observations: dict[str, object] = field(default_factory=dict)
-    requests: int = 0
-    # True when the service itself (or our network) was unreachable: judge must not
-    # count failures from this run.
-    network_down: bool = False
+    observations: dict[str, Observation] = field(default_factory=dict)
+    requests: int = 0  # what it cost (retries included)
+    # The service (or our network) was lost for part of the run or all of it: some
+    # batch got no usable answer. The run is incomplete: nothing is written.
+    lost: bool = False
     # The service's rate-limit budget ran out before every target was asked.
     budget_spent: bool = False
     notes: list[str] = field(default_factory=list)

@@ -1,56 +1,38 @@
-"""One check run: collect → providers (concurrently) → judge. No printing here, and
-nothing written: the caller prints, and saves state only with --write."""
+"""One check run: collect → every provider (concurrently, through one HTTP policy) → judge.
+No printing here, and nothing written: the caller prints, and saves state only with
+--write (or on the state branch)."""
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.check.collect import collect
-from bot.check.judge import Observations, Verdict, judge
-from bot.check.model import HttpSettings, Outcome
-from bot.check.providers import arxiv, web
-from bot.check.providers.github import GitHubSettings, RepoRequest, TokenRefused, check_repos
+from bot.check.collect import Work, collect
+from bot.check.http import Http, HttpSettings
+from bot.check.judge import Judgement, Rules, judge
+from bot.check.model import Outcome, ProviderResult, WebObservation
+from bot.check.providers import REGISTRY, Context
+from bot.check.providers.github_api import TokenRefused
 from bot.check.state import State
 from bot.config import Config
 from bot.parse.markdown import Document
 
-PUBLIC_ARXIV = "https://export.arxiv.org/api/query"
-PUBLIC_GITHUB = "https://api.github.com"
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (provider, advance, total)
 
 
 @dataclass
-class Endpoints:
-    github_api: str
-    github_graphql: str | None
-    arxiv_api: str
-    token: str | None
-
-    @classmethod
-    def resolve(cls, cfg: Config, env: dict[str, str] | None = None) -> Endpoints:
-        """The config (which the command line overrides), then the environment (as GitHub
-        Actions and GitHub Enterprise set it), then the public services."""
-        env = dict(os.environ) if env is None else env
-        return cls(
-            github_api=cfg.github.api_url or env.get("GITHUB_API_URL") or PUBLIC_GITHUB,
-            github_graphql=cfg.github.graphql_url or env.get("GITHUB_GRAPHQL_URL") or None,
-            arxiv_api=cfg.arxiv.api_url or env.get("ARXIV_API_URL") or PUBLIC_ARXIV,
-            token=(env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip() or None,
-        )
-
-
-@dataclass
 class CheckResult:
-    verdicts: list[Verdict]
+    verdicts: list[Judgement]
     state: State
-    requests: dict[str, int]
+    requests: dict[str, int]  # per service, retries included
     notes: list[str] = field(default_factory=list)
-    down: set[str] = field(default_factory=set)  # providers that could not be reached
+    down: set[str] = field(default_factory=set)  # services lost during the run
     token_refused: bool = False
     budget_spent_with_token: bool = False
     counts: dict[str, int] = field(default_factory=dict)  # distinct targets per provider
@@ -69,22 +51,99 @@ class CheckResult:
         return f"could not reach {', '.join(sorted(self.down))}"
 
 
-def _order(repos: dict[str, RepoRequest], state: State) -> list[RepoRequest]:
+def _order(state: State, section: str) -> Callable[[list[str]], list[str]]:
     """Never-checked and skipped-last-time first, then the longest unchecked."""
 
-    def rank(key: str) -> tuple[int, str]:
-        e = state.repos.get(key)
-        if e is None or e.not_checked or not e.last_checked:
-            return (0, "")
-        return (1, e.last_checked)
+    def order(keys: list[str]) -> list[str]:
+        entries = state.section(section)
 
-    return [repos[k] for k in sorted(repos, key=rank)]
+        def rank(key: str) -> tuple[int, str]:
+            e = entries.get(key)
+            if e is None or e.not_checked or not e.last_checked:
+                return (0, "")
+            return (1, e.last_checked)
+
+        return sorted(keys, key=rank)
+
+    return order
 
 
-def _discount_web_network_errors(obs: Observations, notes: list[str]) -> None:
+def run_check(
+    doc: Document,
+    cfg: Config,
+    state: State,
+    progress: Progress | None = None,
+    now: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> CheckResult:
+    now = now or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    env = dict(os.environ) if env is None else env
+    work = collect(doc, cfg.check.exclude)
+    http = Http(HttpSettings.from_config(cfg.check))
+    tick = progress or (lambda name, n, total: None)
+    results: dict[str, ProviderResult] = {}
+    flags = {"token_refused": False, "budget": False}
+    notes: list[str] = []
+
+    def run(p_index: int) -> None:
+        p = REGISTRY[p_index]
+        targets = work.targets.get(p.name, [])
+        if not targets:
+            return
+        total = work.counts.get(p.name, len(targets))
+        ctx = Context(http=http, config=cfg, env=env, previous=state.section(p.section),
+                      progress=lambda n: tick(p.name, n, total),
+                      order=_order(state, p.section))  # fmt: skip
+        try:
+            results[p.name] = p.check(targets, ctx)
+        except TokenRefused as exc:
+            flags["token_refused"] = True
+            notes.append(f"{exc}: check GITHUB_TOKEN")
+            results[p.name] = ProviderResult(lost=True)
+        log.info("%s: %d requests", p.name, http.counts[p.name])
+
+    with ThreadPoolExecutor(max_workers=len(REGISTRY), thread_name_prefix="provider") as pool:
+        for fut in [pool.submit(run, i) for i in range(len(REGISTRY))]:
+            fut.result()
+
+    down = {name for name, r in results.items() if r.lost}
+    for name, r in results.items():
+        notes.extend(r.notes)
+        if name == "github" and r.budget_spent and env_token(env):
+            flags["budget"] = True
+    if down - {"web"} and "web" in results:
+        _discount_web_network_errors(results["web"], notes)
+    verdicts, new_state = judge(
+        work.links,
+        results,
+        state,
+        now,
+        Rules(cfg.check.dead_after, cfg.check.dead_after_days, cfg.check.star_history),
+    )
+    return CheckResult(
+        verdicts=verdicts,
+        state=new_state,
+        requests={p.name: http.counts[p.name] for p in REGISTRY},
+        notes=notes,
+        down=down,
+        token_refused=flags["token_refused"],
+        budget_spent_with_token=flags["budget"],
+        counts=work.counts,
+    )
+
+
+def env_token(env: Mapping[str, str]) -> bool:
+    return bool((env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip())
+
+
+def _discount_web_network_errors(web: ProviderResult, notes: list[str]) -> None:
     """GitHub or arXiv was unreachable: a web link that got no answer at all (DNS,
     refused) says more about our network than about the link. Not counted."""
-    hits = [o for o in obs.urls.values() if o.outcome is Outcome.FAIL and o.network_error]
+    hits = [
+        o
+        for o in web.observations.values()
+        if isinstance(o, WebObservation) and o.outcome is Outcome.FAIL and o.network_error
+    ]
     for o in hits:
         o.outcome = Outcome.UNKNOWN
     if hits:
@@ -92,97 +151,4 @@ def _discount_web_network_errors(obs: Observations, notes: list[str]) -> None:
                      "unreachable: not counted as failures")  # fmt: skip
 
 
-def run_check(
-    doc: Document,
-    cfg: Config,
-    endpoints: Endpoints,
-    state: State,
-    progress: Progress | None = None,
-    now: str | None = None,
-) -> CheckResult:
-    now = now or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    http = HttpSettings.from_config(cfg.check)
-    dead_after = cfg.check.dead_after
-    work = collect(doc, cfg.check.exclude)
-    tick = progress or (lambda name, n, total: None)
-    obs = Observations()
-    requests = {"github": 0, "arxiv": 0, "web": 0}
-    notes: list[str] = []
-    result_flags = {"token_refused": False, "budget": False}
-
-    gh_settings = GitHubSettings(
-        api_url=endpoints.github_api,
-        graphql_url=endpoints.github_graphql,
-        token=endpoints.token,
-        batch_size=cfg.github.batch_size,
-        rest_reserve=cfg.github.rest_reserve,
-        http=http,
-    )
-    ordered = _order(work.repos, state)
-    previous = {k: {**e.data, "etag": e.etag} for k, e in state.repos.items() if e.data}
-
-    def run_github() -> None:
-        if not ordered:
-            return
-        try:
-            res = check_repos(ordered, gh_settings, previous,
-                              lambda n: tick("github", n, len(ordered)))  # fmt: skip
-        except TokenRefused as exc:
-            result_flags["token_refused"] = True
-            notes.append(f"{exc}: check GITHUB_TOKEN")
-            obs.down.add("github")
-            return
-        obs.repos.update(res.observations)  # type: ignore[arg-type]
-        requests["github"] += res.requests
-        notes.extend(res.notes)
-        if res.network_down:
-            obs.down.add("github")
-        if endpoints.token and res.budget_spent:
-            result_flags["budget"] = True
-
-    def run_arxiv() -> None:
-        if not work.papers:
-            return
-        res = arxiv.check_papers(work.papers, endpoints.arxiv_api, http,
-                                 lambda n: tick("arxiv", n, len(work.papers)))  # fmt: skip
-        obs.papers.update(res.observations)  # type: ignore[arg-type]
-        requests["arxiv"] += res.requests
-        notes.extend(res.notes)
-        if res.network_down:
-            obs.down.add("arxiv")
-
-    def run_web() -> None:
-        if not work.urls or not cfg.check.web:
-            return
-        done = [0]
-
-        def web_tick(total_done: int) -> None:  # the web provider reports a running total
-            tick("web", total_done - done[0], len(work.urls))
-            done[0] = total_done
-
-        res = web.check_urls(work.urls, http, web_tick)
-        obs.urls.update(res.observations)  # type: ignore[arg-type]
-        requests["web"] += res.requests
-        notes.extend(res.notes)
-        if res.network_down:
-            obs.down.add("web")
-
-    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="provider") as pool:
-        for fut in [pool.submit(f) for f in (run_github, run_arxiv, run_web)]:
-            fut.result()
-
-    if obs.down - {"web"}:
-        _discount_web_network_errors(obs, notes)
-    verdicts, new_state = judge(
-        work.links, obs, state, now, dead_after=dead_after, star_history=cfg.check.star_history
-    )
-    return CheckResult(
-        verdicts=verdicts,
-        state=new_state,
-        requests=requests,
-        notes=notes,
-        down=obs.down,
-        token_refused=result_flags["token_refused"],
-        budget_spent_with_token=result_flags["budget"],
-        counts={"repos": len(work.repos), "papers": len(work.papers), "urls": len(work.urls)},
-    )
+__all__ = ["CheckResult", "Work", "run_check"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot import config as config_mod
 from bot.check import state as state_mod
-from bot.check.run import Endpoints
+from bot.check.providers.github_api import token
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import finish, show
@@ -23,16 +23,14 @@ def run(args: argparse.Namespace) -> int:
     path = cfg.list_path(args.file)
     text = read_markdown(path)
     state_path = cfg.state_path(path, args.state)
-    endpoints = Endpoints.resolve(cfg)
-    actions.mask(endpoints.token)
     name = display_name(path)
     with state_mod.locked(state_path):
         state = state_mod.load(state_path)
-        if not endpoints.token and not args.quiet:
+        if not token() and not args.quiet:
             print("no GITHUB_TOKEN: GitHub is checked over REST with the anonymous budget",
                   file=sys.stderr)  # fmt: skip
         with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
-            ev = evaluate(text, cfg, endpoints, state, ticker)
+            ev = evaluate(text, cfg, state, ticker)
         result = ev.result
         if args.json:
             write_json(args.json, check_report(str(path), result))

@@ -5,16 +5,16 @@ the bot's one pull request and write the state back to its own branch."""
 from __future__ import annotations
 
 import argparse
+import os
 
 from bot import config as config_mod
 from bot.check import state as state_mod
-from bot.check.run import Endpoints
+from bot.check.providers.github_api import PUBLIC_API, token
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import finish
 from bot.errors import InputError
 from bot.pipeline import evaluate
-from bot.publish import actions
 from bot.publish.platform import Platform
 from bot.publish.pull_request import STATE_FILE, publish, save_state
 
@@ -24,11 +24,11 @@ def run(args: argparse.Namespace) -> int:
     if "/" not in args.repo.strip("/"):
         raise InputError(f"--repo must be OWNER/NAME, not {args.repo!r}")
     path = args.path or cfg.pr.path
-    endpoints = Endpoints.resolve(cfg)
-    if not endpoints.token:
+    secret = token()
+    if not secret:
         raise InputError("pr needs a token: set GITHUB_TOKEN (or GH_TOKEN)")
-    actions.mask(endpoints.token)
-    with Platform(endpoints.github_api, endpoints.token, args.repo, cfg.check.timeout,
+    api = cfg.github.api_url or os.environ.get("GITHUB_API_URL") or PUBLIC_API
+    with Platform(api, secret, args.repo, cfg.check.timeout,
                   cfg.pr.write_interval) as platform:  # fmt: skip
         text = platform.read_file(path)
         if text is None:
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         state = (state_mod.from_json(state_text, f"{cfg.pr.state_branch}:{STATE_FILE}")
                  if state_text else state_mod.State())  # fmt: skip
         with progress_ticker(args.quiet) as ticker:
-            ev = evaluate(text, cfg, endpoints, state, ticker)
+            ev = evaluate(text, cfg, state, ticker)
         result = ev.result
         if not args.dry_run:
             save_state(platform, cfg, result.state)  # first: a run failing later keeps it

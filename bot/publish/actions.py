@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.check.judge import ARCHIVED, DEAD, MOVED, Verdict
+from bot.check.judge import Judgement
+from bot.check.model import Verdict
 
 
 def active() -> bool:
@@ -41,10 +42,10 @@ def new_run() -> None:
 
 
 def mask_env_token() -> None:
-    """Mask GITHUB_TOKEN / GH_TOKEN before anything else is printed, whatever the
+    """Mask GITHUB_TOKEN / GH_TOKEN / HF_TOKEN before anything else is printed, whatever the
     command (`check`, `pr`, `schedule`) and whatever goes wrong later."""
     new_run()
-    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+    for name in ("GITHUB_TOKEN", "GH_TOKEN", "HF_TOKEN"):
         mask((os.environ.get(name) or "").strip() or None)
 
 
@@ -60,17 +61,17 @@ def group(title: str) -> Iterator[None]:
         print("::endgroup::", flush=True)
 
 
-def annotate(file: str, verdicts: list[Verdict]) -> int:
+def annotate(file: str, verdicts: list[Judgement]) -> int:
     """One warning per dead, moved or archived link, at its line. Returns the count."""
     if not active():
         return 0
     n = 0
     for v in verdicts:
-        if v.verdict == DEAD:
+        if v.verdict == Verdict.DEAD:
             msg = f"Dead link {v.link.raw_url}: {v.error or 'failed'}"
-        elif v.verdict == MOVED:
+        elif v.verdict == Verdict.MOVED:
             msg = f"Moved: {v.link.raw_url} is now {v.moved_to}"
-        elif v.verdict == ARCHIVED:
+        elif v.verdict == Verdict.ARCHIVED:
             msg = f"Archived repository: {v.link.raw_url}"
         else:
             continue

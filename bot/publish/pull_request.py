@@ -14,7 +14,7 @@ from bot.check.run import CheckResult
 from bot.check.state import State
 from bot.config import Config
 from bot.publish.platform import MARKER, Platform, PullOutcome, fingerprint, meta_comment, read_meta
-from bot.render.report import groups, unified_diff
+from bot.render.report import counted, groups, unified_diff
 from bot.render.templating import environment
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def _texts(
     ctx = {
         "path": path,
         "summary": summary(result.verdicts),
-        "counts": result.counts,
+        "counted": counted(result.counts),
         "g": groups(result, cfg.status.star_change),
         "base": base,
         "limit": 50,

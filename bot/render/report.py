@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.check.judge import ARCHIVED, DEAD, MOVED, UNKNOWN, Verdict, summary
+from bot.check.judge import Judgement, summary
+from bot.check.model import Verdict
+from bot.check.providers import REGISTRY
 from bot.check.run import CheckResult
 from bot.config import Config
 from bot.files import atomic_write
@@ -64,7 +66,7 @@ def write_json(path: Path, report: dict[str, Any]) -> None:
     atomic_write(path, itertools.chain(chunks, ["\n"]))
 
 
-def check_entry(v: Verdict) -> dict[str, Any]:
+def check_entry(v: Judgement) -> dict[str, Any]:
     """One link of the `check` report, with exactly the keys of DESIGN.md §2."""
     t, wo = v.link.target, v.web
     ro, po = (None, None) if v.stale else (v.repo, v.paper)
@@ -125,7 +127,7 @@ def groups(result: CheckResult, star_change: float = 0.1) -> Groups:
     g = Groups()
     seen: set[tuple[str, str]] = set()
 
-    def add(name: str, v: Verdict, detail: str) -> None:
+    def add(name: str, v: Judgement, detail: str) -> None:
         key = (name, v.link.url)
         if key not in seen:
             seen.add(key)
@@ -133,7 +135,7 @@ def groups(result: CheckResult, star_change: float = 0.1) -> Groups:
 
     for v in result.verdicts:
         since = f" since {v.failing_since[:10]}" if v.failing_since else ""
-        if v.verdict == DEAD:
+        if v.verdict == Verdict.DEAD:
             # No run count here: the PR body must not change from run to run.
             add("dead", v, f"{v.error or 'failed'}, failing{since}")
         elif v.failing:
@@ -142,11 +144,11 @@ def groups(result: CheckResult, star_change: float = 0.1) -> Groups:
             )
         elif v.not_checked:
             add("not_checked", v, v.error or "not checked this run")
-        elif v.verdict == UNKNOWN:
+        elif v.verdict == Verdict.UNKNOWN:
             add("unknown", v, v.error or "could not tell")
-        if v.verdict == MOVED and v.moved_to:
+        if v.verdict == Verdict.MOVED and v.moved_to:
             add("moved", v, f"now {v.moved_to}")
-        if v.repo and v.repo.archived and v.verdict in (ARCHIVED, MOVED):
+        if v.repo and v.repo.archived and v.verdict in (Verdict.ARCHIVED, Verdict.MOVED):
             when = f" on {v.repo.archived_at[:10]}" if v.repo.archived_at else ""
             add("archived", v, f"archived{when}")
         if v.new_version and v.paper:
@@ -154,7 +156,7 @@ def groups(result: CheckResult, star_change: float = 0.1) -> Groups:
                                    f"({month(v.paper.updated)})")  # fmt: skip
         if v.link.target.problem:
             add("malformed", v, v.error or v.link.target.problem)
-        if v.web and v.web.permanent_redirect and v.verdict != DEAD:
+        if v.web and v.web.permanent_redirect and v.verdict != Verdict.DEAD:
             add("redirects", v, f"redirects permanently to {v.web.permanent_redirect}")
         ro = v.repo
         if ro and ro.stars is not None and v.stars_before:
@@ -174,7 +176,7 @@ def render_report(
         file=name,
         limit=100,
         summary=summary(result.verdicts),
-        counts=result.counts,
+        counted=counted(result.counts),
         requests=result.requests,
         g=groups(result, cfg.status.star_change),
         notes=result.notes,
@@ -186,3 +188,9 @@ def unified_diff(path: str, old: str, new: str) -> str:
         difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
                              fromfile=f"a/{path}", tofile=f"b/{path}")
     )  # fmt: skip
+
+
+def counted(counts: dict[str, int]) -> str:
+    """`114 repositories, 43 papers, 10 other links`: distinct targets per provider."""
+    parts = [f"{counts[p.name]} {p.what}" for p in REGISTRY if counts.get(p.name)]
+    return ", ".join(parts) or "nothing to check"

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from jinja2 import Environment
 
-from bot.check.judge import MOVED, Verdict
+from bot.check.judge import Judgement
+from bot.check.model import Verdict
 from bot.config import StatusConfig
 from bot.parse.markdown import (
     NOTE_CLOSE,
@@ -74,7 +75,7 @@ def _key(link: Link) -> tuple[str, int, int, int]:
 
 class _Rewriter:
     def __init__(
-        self, doc: Document, verdicts: list[Verdict], status: StatusConfig, env: Environment
+        self, doc: Document, verdicts: list[Judgement], status: StatusConfig, env: Environment
     ) -> None:
         self.doc, self.status, self.env = doc, status, env
         self.kinds = set(status.note_kinds)
@@ -89,7 +90,7 @@ class _Rewriter:
         # `status_column`): never list links.
         self.links = [lk for lk in doc.links if not in_cell(lk.start)]
         keys = {_key(lk) for lk in self.links}
-        self.by_link: dict[tuple[str, int, int, int], Verdict] = {}
+        self.by_link: dict[tuple[str, int, int, int], Judgement] = {}
         for v in verdicts:
             if _key(v.link) in keys:
                 self.by_link.setdefault(_key(v.link), v)
@@ -99,7 +100,7 @@ class _Rewriter:
         self.edits: list[Edit] = []
         self.result = RewriteResult(text=doc.text)
 
-    def verdicts_of(self, links: list[Link]) -> list[Verdict]:
+    def verdicts_of(self, links: list[Link]) -> list[Judgement]:
         return [v for lk in links if (v := self.by_link.get(_key(lk))) is not None]
 
     def add(self, start: int, end: int, new: str, kind: str) -> None:
@@ -203,7 +204,7 @@ class _Rewriter:
         spans: set[tuple[int, int]] = set()
         for lk in self.links:
             v = self.by_link.get(_key(lk))
-            new = v.moved_to if v is not None and v.verdict == MOVED else None
+            new = v.moved_to if v is not None and v.verdict == Verdict.MOVED else None
             if not new or new == lk.raw_url or not _SAFE_URL.fullmatch(new):
                 continue
             if (lk.start, lk.end) not in spans:
@@ -234,7 +235,7 @@ class _Rewriter:
 
 
 def rewrite(
-    doc: Document, verdicts: list[Verdict], status: StatusConfig, env: Environment
+    doc: Document, verdicts: list[Judgement], status: StatusConfig, env: Environment
 ) -> RewriteResult:
     """The document with the bot's status written in: see the module docstring.
     `doc` should be parsed with `status_column=status.column`; verdicts for links the

@@ -14,7 +14,8 @@ from typing import Any
 
 from jinja2 import Environment
 
-from bot.check.judge import ARCHIVED, DEAD, MOVED, UNKNOWN, Verdict
+from bot.check.judge import Judgement
+from bot.check.model import Verdict
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN
 from bot.parse.target import Kind
 
@@ -59,18 +60,18 @@ def is_official(text: str) -> bool:
     return bool(_OFFICIAL.search(text))
 
 
-def link_status(v: Verdict) -> LinkStatus:
+def link_status(v: Judgement) -> LinkStatus:
     t = v.link.target
-    kind = "repo" if t.repo_key else "paper" if t.kind is Kind.ARXIV else "web"
-    if v.verdict == DEAD:
+    kind = "repo" if t.repo_key else "paper" if t.kind == Kind.ARXIV else "web"
+    if v.verdict == Verdict.DEAD:
         state = "dead"
     elif v.failing:
         state = "failing"
-    elif v.verdict == UNKNOWN and not v.stale:
+    elif v.verdict == Verdict.UNKNOWN and not v.stale:
         state = "not_checked"
-    elif v.verdict == MOVED:
+    elif v.verdict == Verdict.MOVED:
         state = "moved"
-    elif v.verdict == ARCHIVED or (v.repo is not None and v.repo.archived):
+    elif v.verdict == Verdict.ARCHIVED or (v.repo is not None and v.repo.archived):
         state = "archived"
     else:
         state = "alive"
@@ -84,9 +85,9 @@ def link_status(v: Verdict) -> LinkStatus:
         official=is_official(v.link.text),
         stars=ro.stars if ro else None,
         last_commit=(ro.last_commit or ro.pushed_at) if ro else None,
-        archived=bool(ro and ro.archived) or v.verdict == ARCHIVED,
-        moved=v.verdict == MOVED,
-        moved_to=ro.moved_to if ro and v.verdict == MOVED else None,
+        archived=bool(ro and ro.archived) or v.verdict == Verdict.ARCHIVED,
+        moved=v.verdict == Verdict.MOVED,
+        moved_to=ro.moved_to if ro and v.verdict == Verdict.MOVED else None,
         since=v.failing_since[:7] if v.failing_since and state == "dead" else None,
         version=version,
         version_url=f"https://arxiv.org/abs/{arxiv_id}v{version}" if version and arxiv_id else None,
@@ -95,12 +96,12 @@ def link_status(v: Verdict) -> LinkStatus:
     )
 
 
-def _identity(v: Verdict) -> tuple[str, str]:
+def _identity(v: Judgement) -> tuple[str, str]:
     t = v.link.target
     return t.kind.value, t.url.rstrip("/").lower()
 
 
-def summarise(verdicts: list[Verdict]) -> RowSummary:
+def summarise(verdicts: list[Judgement]) -> RowSummary:
     """One repository (official, else most starred) and the first paper speak for the
     row; the other distinct targets are counted by what is wrong with them."""
     seen: dict[tuple[str, str], LinkStatus] = {}
@@ -133,11 +134,11 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def render_note(env: Environment, v: Verdict) -> str:
+def render_note(env: Environment, v: Judgement) -> str:
     return one_line(env.get_template(NOTE_TEMPLATE).render(s=link_status(v)))
 
 
-def render_cell(env: Environment, verdicts: list[Verdict]) -> str:
+def render_cell(env: Environment, verdicts: list[Judgement]) -> str:
     """A table cell: one line, `|` escaped, never ending in a backslash (that would
     escape the cell's closing pipe)."""
     if not verdicts:

@@ -9,17 +9,18 @@ malformed id) is a failure."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import feedparser
 import requests
 
-from bot.check.model import HttpSettings, Outcome, PaperObservation, ProviderResult
+from bot.check.http import Http, HttpSettings, net_error
+from bot.check.model import Observation, Outcome, PaperObservation, ProviderResult
+from bot.check.providers.base import Context, NoParts
+from bot.parse.target import Kind, Target
 
+NAME = "arxiv"
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 BATCH_SIZE = 100  # ~640 ids make a URL too long (HTTP 414)
 MALFORMED = "malformed arXiv id"
@@ -89,76 +90,31 @@ def _parse(xml_bytes: bytes) -> tuple[dict[str, PaperObservation], int, list[str
     return observations, total, errors
 
 
-def _retry_after(resp: requests.Response) -> float | None:
-    value = resp.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
 class _Client:
-    """Sequential, paced GETs with bounded retries. Counts every attempt."""
+    """Sequential GETs through the run's HTTP policy (which paces them 3 s apart and
+    retries 429, 5xx and timeouts). Remembers whether arXiv answered at all."""
 
-    def __init__(self, api_url: str, settings: HttpSettings) -> None:
+    def __init__(self, api_url: str, http: Http) -> None:
         self.api_url = api_url
-        self.s = settings
-        self.session = requests.Session()
-        self.session.headers.update(
-            {"User-Agent": settings.user_agent, "Accept": "application/atom+xml"}
-        )
-        self.requests = 0
+        self.http = http
+        http.pace(NAME, http.settings.min_interval)
+        self.session = http.session(NAME, headers={"Accept": "application/atom+xml"})
         self.reached = False  # any HTTP answer at all
-        self.waited = 0.0  # backoff / Retry-After seconds spent, bounded by max_wait
-        self._last_start: float | None = None
 
     def close(self) -> None:
         self.session.close()
 
-    def _pace(self) -> None:
-        if self._last_start is not None:
-            delay = self._last_start + self.s.min_interval - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-        self._last_start = time.monotonic()
-
     def get(self, params: dict[str, str]) -> tuple[requests.Response | None, str | None]:
-        """(response, None) for any answer that is not worth retrying, else (None, error)."""
-        attempt = 0
-        while True:
-            self._pace()
-            self.requests += 1
-            retry_after: float | None = None
-            try:
-                resp = self.session.get(self.api_url, params=params, timeout=self.s.timeout)
-            except requests.Timeout:
-                error = f"timeout after {self.s.timeout:g}s"
-            except requests.RequestException as exc:
-                error = f"connection error: {type(exc).__name__}"
-            else:
-                self.reached = True
-                if resp.status_code != 429 and resp.status_code < 500:
-                    return resp, None
-                error = f"HTTP {resp.status_code} from arXiv"
-                retry_after = _retry_after(resp)
-                resp.close()
-            if attempt >= self.s.retries:
-                return None, error
-            delay = retry_after if retry_after is not None else self.s.backoff * 2**attempt
-            if self.waited + delay > self.s.max_wait:
-                return None, f"{error} (gave up: wait budget of {self.s.max_wait:g}s spent)"
-            self.waited += delay
-            time.sleep(delay)
-            attempt += 1
+        """(response, None) for an answer worth reading, else (None, why)."""
+        try:
+            resp = self.http.get(NAME, self.session, self.api_url, params=params)
+        except requests.RequestException as exc:
+            return None, net_error(exc).message
+        self.reached = True
+        if resp.status_code == 429 or resp.status_code >= 500:
+            resp.close()
+            return None, f"HTTP {resp.status_code} from arXiv"
+        return resp, None
 
 
 def _fetch_batch(
@@ -237,10 +193,39 @@ def _isolate(
     _fetch_batch(client, batch[half:], out, notes)
 
 
+class Arxiv(NoParts):
+    """arXiv papers (abs, pdf, html links), through the arXiv API."""
+
+    name = NAME
+    section = "papers"
+    what = "papers"  # in "114 repositories, 43 papers, …"
+
+    def claim(self, target: Target) -> Target | None:
+        return None
+
+    def key(self, target: Target) -> str | None:
+        return target.arxiv_id if target.kind == Kind.ARXIV and target.arxiv_id else None
+
+    def check(self, targets: list[Target], ctx: Context) -> ProviderResult:
+        ids = list(dict.fromkeys(k for t in targets if (k := self.key(t))))
+        api = ctx.config.arxiv.api_url or ctx.env.get("ARXIV_API_URL") or DEFAULT_API_URL
+        return check_papers(ids, api, ctx.http, ctx.progress)
+
+    def moved_url(self, target: Target, url: str, moved_to: str) -> str | None:
+        return None
+
+    def restore(self, data: dict) -> Observation | None:
+        fields = {k: v for k, v in data.items() if k in PaperObservation.__dataclass_fields__}
+        try:
+            return PaperObservation(**{**fields, "outcome": Outcome.OK})
+        except TypeError:
+            return None
+
+
 def check_papers(
     ids: list[str],
     api_url: str = DEFAULT_API_URL,
-    settings: HttpSettings | None = None,
+    http: Http | HttpSettings | None = None,
     progress: Callable[[int], None] | None = None,
     *,
     batch_size: int = BATCH_SIZE,
@@ -248,7 +233,8 @@ def check_papers(
     """Check bare arXiv ids. Observations are keyed by the ids as given.
 
     `progress(n)` is called with the number of ids just finished (an increment)."""
-    settings = settings or HttpSettings()
+    http = http if isinstance(http, Http) else Http(http)
+    before = http.counts[NAME]
     result = ProviderResult()
     wanted: dict[str, str] = {}  # id as given -> canonical id
     for raw in dict.fromkeys(ids):
@@ -263,7 +249,7 @@ def check_papers(
     canon = list(dict.fromkeys(wanted.values()))
     batches = [canon[i : i + batch_size] for i in range(0, len(canon), batch_size)]
     out: dict[str, PaperObservation] = {}
-    client = _Client(api_url, settings)
+    client = _Client(api_url, http)
     failed = 0
     try:
         for batch in batches:
@@ -282,6 +268,7 @@ def check_papers(
 
     for raw, pid in wanted.items():
         result.observations[raw] = replace(out[pid])  # a copy: two raw ids may share one
-    result.requests = client.requests
-    result.network_down = bool(batches) and not client.reached
+    result.requests = http.counts[NAME] - before
+    # Any batch without an answer leaves the run incomplete.
+    result.lost = failed > 0
     return result

@@ -1,0 +1,99 @@
+"""What GitHub's two modes share: the request, the settings, the PyGithub client on the
+run's HTTP policy, and short error texts."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from github import Auth, Github, GithubException
+from urllib3.response import BaseHTTPResponse
+
+from bot.check.http import Http, net_error
+from bot.check.model import Outcome, ProviderResult, RepoObservation
+from bot.check.providers.base import Context
+
+NAME = "github"
+PUBLIC_API = "https://api.github.com"
+
+
+class TokenRefused(Exception):
+    """The token was refused (401): nothing can be checked with it."""
+
+
+@dataclass
+class RepoRequest:
+    """One distinct repository to check, and the paths linked inside it."""
+
+    repo: str  # owner/name as first written in the list
+    paths: set[tuple[str, str]] = field(default_factory=set)  # (ref, path)
+
+
+@dataclass
+class GitHubSettings:
+    api_url: str = PUBLIC_API
+    graphql_url: str | None = None  # None: PyGithub derives it from api_url
+    token: str | None = None
+    batch_size: int = 100
+    rest_reserve: int = 2
+
+    @classmethod
+    def resolve(cls, ctx: Context) -> GitHubSettings:
+        """The config (overridden by the command line), then the environment, as GitHub
+        Actions and GitHub Enterprise set it, then github.com."""
+        c, env = ctx.config.github, ctx.env
+        return cls(
+            api_url=c.api_url or env.get("GITHUB_API_URL") or PUBLIC_API,
+            graphql_url=c.graphql_url or env.get("GITHUB_GRAPHQL_URL") or None,
+            token=token(env),
+            batch_size=c.batch_size,
+            rest_reserve=c.rest_reserve,
+        )
+
+
+def token(env: Any = None) -> str | None:
+    env = os.environ if env is None else env
+    return (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip() or None
+
+
+def _primary_limit(resp: BaseHTTPResponse) -> bool:
+    """GitHub's hourly budget is spent: no retry within a run can outlast it."""
+    headers = resp.headers
+    return headers.get("x-ratelimit-remaining") == "0" and not headers.get("retry-after")
+
+
+def client(settings: GitHubSettings, http: Http) -> Github:
+    kwargs: dict[str, Any] = {
+        "base_url": settings.api_url.rstrip("/"),
+        "timeout": int(max(1, http.settings.timeout)),
+        "retry": http.retry(NAME, give_up=_primary_limit),
+        "user_agent": "awesome-monitor",
+        "seconds_between_requests": 0,  # requests are serial; GitHub asks no pacing of reads
+        "per_page": 100,
+    }
+    if settings.token:
+        kwargs["auth"] = Auth.Token(settings.token)
+    return Github(**kwargs)
+
+
+def short(exc: BaseException) -> str:
+    """A one-line error without anything from request headers (no token)."""
+    if isinstance(exc, GithubException):
+        msg = exc.data.get("message") if isinstance(exc.data, dict) else None
+        return f"HTTP {exc.status}" + (f": {msg}" if msg else "")
+    if isinstance(exc, requests.RequestException):
+        return net_error(exc).message
+    return type(exc).__name__
+
+
+def repo_key(repo: str) -> str:
+    return repo.lower()
+
+
+def mark(batch: list[RepoRequest], result: ProviderResult, outcome: Outcome, error: str) -> None:
+    for r in batch:
+        result.observations[repo_key(r.repo)] = RepoObservation(
+            repo_key(r.repo), outcome, error=error
+        )
