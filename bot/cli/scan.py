@@ -10,13 +10,14 @@ from rich.table import Table
 
 from bot.errors import EXIT_OK
 from bot.files import read_markdown
+from bot.check.providers import classify_links
 from bot.parse.markdown import parse
 from bot.render.report import scan_report, write_json
 
 
 def run(args: argparse.Namespace) -> int:
     text = read_markdown(args.file)
-    doc = parse(text)
+    doc = classify_links(parse(text))
     report = scan_report(str(args.file), doc)
     if args.json:
         write_json(args.json, report)
