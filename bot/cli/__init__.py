@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     actions.mask_env_token()  # in GitHub Actions: the very first line of output
     setup_logging(getattr(args, "verbose", 0), getattr(args, "quiet", False))
     try:
-        return int(RUN[args.subcommand](args))
+        code = int(RUN[args.subcommand](args))
+        sys.stdout.flush()  # here, so that a closed pipe is seen here
+        return code
     except BotError as exc:
         print(f"awesome-monitor: {exc}", file=sys.stderr)
         return exc.exit_code

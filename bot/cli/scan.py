@@ -8,9 +8,9 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table
 
+from bot.check.providers import classify_links
 from bot.errors import EXIT_OK
 from bot.files import read_markdown
-from bot.check.providers import classify_links
 from bot.parse.markdown import parse
 from bot.render.report import scan_report, write_json
 
