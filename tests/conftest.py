@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.emulators.github_fixtures",
     "tests.emulators.arxiv_fixtures",
     "tests.emulators.web_fixtures",
+    "tests.emulators.huggingface_fixtures",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
-"""A whole world for end-to-end tests: the GitHub, arXiv and web emulators serving a
-scenario made from a list, a temp folder with the list, a config and a state file,
+"""A whole world for end-to-end tests: the GitHub, arXiv, Hugging Face and web emulators
+serving a scenario made from a list, a temp folder with the list, a config and a state file,
 and a way to run the real CLI against them with the same settings a GitHub
-Enterprise user would use (GITHUB_API_URL, GITHUB_GRAPHQL_URL, ARXIV_API_URL)."""
+Enterprise user would use (GITHUB_API_URL, GITHUB_GRAPHQL_URL, ARXIV_API_URL, HF_ENDPOINT)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.parse.markdown import parse
 from tests.emulators import web as w
 from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.github import GitHubEmulator
+from tests.emulators.huggingface import HubEmulator, scenario_from
 from tests.emulators.sample import Truth, build
 
 SAMPLE = (Path(__file__).resolve().parents[1] / "data" / "awesome-image-classification-2019.md"
@@ -68,6 +69,7 @@ class World:
         gh, ax, self.truth = build(parse(list_text))
         self.github = GitHubEmulator(gh).start()
         self.arxiv = ArxivEmulator(ax).start()
+        self.hub = HubEmulator(scenario_from(parse(list_text))).start()
         self.state_path = tmp / "state.json"
         self.config_path = tmp / "config.toml"
         self.config_path.write_text(
@@ -97,6 +99,7 @@ class World:
             "GITHUB_API_URL": self.github.url,
             "GITHUB_GRAPHQL_URL": self.github.url + "/graphql",
             "ARXIV_API_URL": self.arxiv.url + "/api/query",
+            "HF_ENDPOINT": self.hub.url,
         }
         if token:
             env["GITHUB_TOKEN"] = TOKEN
@@ -112,7 +115,7 @@ class World:
         elif args and args[0] == "pr":
             argv += ["--config", str(self.config_path)]
         out, err = io.StringIO(), io.StringIO()
-        saved = {k: os.environ.get(k) for k in (*self.env(True), "GH_TOKEN")}
+        saved = {k: os.environ.get(k) for k in (*self.env(True), "GH_TOKEN", "HF_TOKEN")}
         try:
             for k in saved:
                 os.environ.pop(k, None)
@@ -129,5 +132,5 @@ class World:
         return Run(code, out.getvalue(), err.getvalue(), data)
 
     def stop(self) -> None:
-        for emu in (self.web, self.github, self.arxiv):
+        for emu in (self.web, self.github, self.arxiv, self.hub):
             emu.stop()

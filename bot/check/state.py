@@ -50,15 +50,16 @@ class State:
     updated: str | None = None
     # Run-level records, e.g. the pull-request memory (closed-unmerged fingerprints).
     meta: dict[str, Any] = field(default_factory=dict)
+    more: dict[str, dict[str, Entry]] = field(default_factory=dict)  # other providers' sections
 
     def section(self, name: str) -> dict[str, Entry]:
-        return getattr(self, name)
+        return getattr(self, name) if name in SECTIONS else self.more.setdefault(name, {})
 
     def json_chunks(self) -> Iterator[str]:
         """The file's text in pieces. `json.dumps(indent=…)` joins millions of small
         pieces at once: for 50,000 entries that cost ~120 MB of peak memory."""
         doc: dict[str, Any] = {"version": SCHEMA_VERSION, "updated": self.updated}
-        for name in SECTIONS:
+        for name in (*SECTIONS, *sorted(k for k, v in self.more.items() if v)):
             doc[name] = {k: _compact(asdict(v)) for k, v in sorted(self.section(name).items())}
         doc["meta"] = self.meta
         yield from json.JSONEncoder(indent=1, ensure_ascii=False).iterencode(doc)
@@ -97,7 +98,9 @@ def from_json(text: str, source: str) -> State:
     state = State(updated=doc.get("updated"), meta=doc.get("meta") or {})
     if not isinstance(state.meta, dict):
         raise StateError(f"{source}: state file is corrupt ('meta' is not an object)")
-    for name in SECTIONS:
+    more = [k for k, v in doc.items() if k not in (*SECTIONS, "version", "updated", "meta")
+            and isinstance(v, dict)]  # fmt: skip
+    for name in (*SECTIONS, *more):
         raw_section = doc.get(name) or {}
         if not isinstance(raw_section, dict):
             raise StateError(f"{source}: state file is corrupt ('{name}' is not an object)")

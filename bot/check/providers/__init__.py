@@ -8,11 +8,12 @@ from __future__ import annotations
 from bot.check.providers.arxiv import Arxiv
 from bot.check.providers.base import Context, Provider
 from bot.check.providers.github import GitHub
+from bot.check.providers.huggingface import HuggingFace
 from bot.check.providers.web import Web
 from bot.parse.markdown import Document
 from bot.parse.target import Target
 
-REGISTRY: tuple[Provider, ...] = (GitHub(), Arxiv(), Web())
+REGISTRY: tuple[Provider, ...] = (GitHub(), Arxiv(), HuggingFace(), Web())
 
 __all__ = ["REGISTRY", "Context", "Provider", "classify", "classify_links", "owner"]
 

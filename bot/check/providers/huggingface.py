@@ -1,0 +1,400 @@
+"""Hugging Face: models, datasets, Spaces and paper pages, through the Hub API
+(`/api/{models,datasets,spaces}/{id}`, `/api/papers/{arxiv id}`); the README says more.
+
+Claimed: a repository itself on huggingface.co or hf.co (`/{org}/{name}`, `/datasets/…`,
+`/spaces/…`) and a paper page (`/papers/{arXiv id}`). Pages below a repository and the Hub's
+own pages stay web links: the repository's metadata does not vouch for them.
+
+One GET per distinct repository (`expand=…` the fields shown); a renamed one answers with a
+redirect to its new id (`moved_to`). 200: OK; 401/404 `RepoNotFound` (missing or private),
+a missing paper page, "disabled": FAIL; 429, 5xx, timeouts: UNKNOWN; no usable answer at
+all, or HF_TOKEN refused: the run is incomplete. HF_TOKEN (optional) goes only to the API
+endpoint's own origin (redirects are followed by hand) and is never logged."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import requests
+
+from bot.check.http import Http, net_error
+from bot.check.model import Facts, Observation, Outcome, ProviderResult
+from bot.check.providers.base import Context, NoParts
+from bot.parse.target import Kind, Target
+
+NAME = "huggingface"
+DEFAULT_ENDPOINT = "https://huggingface.co"
+HOSTS = frozenset({"huggingface.co", "hf.co"})
+MAX_HOPS = 5
+UNREACHABLE_AFTER = 3  # unanswered repositories, none answered: stop asking
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+NOT_FOUND = "not found on Hugging Face (deleted, renamed away, or private)"
+NO_PAPER = "no paper page on Hugging Face"
+DISABLED = "disabled by Hugging Face"
+TOKEN_REFUSED = "Hugging Face refused HF_TOKEN"
+INVALID_CREDENTIALS = "Invalid credentials in Authorization header"
+DISABLED_MESSAGE = "Access to this resource is disabled."
+
+
+class HubKind(StrEnum):
+    """The kinds of Hub links (`scan` and `note_kinds` name them by value)."""
+
+    MODEL = "hf_model"
+    DATASET = "hf_dataset"
+    SPACE = "hf_space"
+    PAPER = "hf_paper"
+
+
+# What each kind is called in the API path, and the fields asked for (`expand`): the
+# Hub's expandable properties differ per type (a Space has no downloads and no gate).
+_API = {HubKind.MODEL: "models", HubKind.DATASET: "datasets", HubKind.SPACE: "spaces",
+        HubKind.PAPER: "papers"}  # fmt: skip
+_EXPAND = {
+    HubKind.MODEL: ("likes", "downloads", "lastModified", "gated", "private", "disabled"),
+    HubKind.DATASET: ("likes", "downloads", "lastModified", "gated", "private", "disabled"),
+    HubKind.SPACE: ("likes", "lastModified", "private", "disabled"),
+}
+_PREFIX = {HubKind.DATASET: "datasets/", HubKind.SPACE: "spaces/"}
+_BY_PREFIX = {"datasets": HubKind.DATASET, "spaces": HubKind.SPACE}
+
+# A namespace or repository name: letters, digits, `-`, `_`, `.`; no `--` or `..`, and
+# not starting or ending with `-` or `.` (the Hub's rules for repo ids).
+_PART = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?")
+_PAPER_ID = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?:v\d+)?")
+# First path segments that are the Hub's own pages, never a namespace.
+_RESERVED = {
+    "api", "blog", "changelog", "chat", "collections", "datasets", "docs", "enterprise",
+    "hardware", "huggingchat", "inference-api", "inference-endpoints", "join", "learn", "login",
+    "logout", "models", "new", "new-dataset", "new-space", "notifications", "organizations",
+    "papers", "posts", "pricing", "privacy", "search", "settings", "spaces", "storage", "tasks",
+    "terms-of-service", "welcome",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HubTarget(Target):
+    """A Hub repository (`org/name`) or a paper page (its arXiv id, no version)."""
+
+    repo_type: str = ""  # "model", "dataset", "space", "paper"
+    repo_id: str = ""
+
+
+@dataclass
+class HubObservation:
+    repo_id: str  # as asked: `org/name`, or the arXiv id of a paper page
+    outcome: Outcome
+    repo_type: str = "model"
+    moved_to: str | None = None  # the id the Hub answers with now, when renamed
+    likes: int | None = None
+    downloads: int | None = None  # models and datasets: the last 30 days
+    last_modified: str | None = None  # ISO 8601, last commit
+    gated: str | None = None  # "auto" or "manual" when gated
+    private: bool = False
+    disabled: bool = False
+    title: str | None = None  # paper pages
+    upvotes: int | None = None  # paper pages
+    published: str | None = None  # paper pages: ISO 8601
+    http_status: int | None = None
+    error: str | None = None
+    archived: bool = False  # the Hub has no archived repositories
+
+    def facts(self) -> Facts:
+        counts = [(s, n) for s, n in (("♥", self.likes), ("↓", self.downloads),
+                                      ("▲", self.upvotes)) if n is not None]  # fmt: skip
+        labels = [w for w, on in (("gated", bool(self.gated)), ("private", self.private),
+                                  ("disabled", self.disabled)) if on]  # fmt: skip
+        return Facts(counts=tuple(counts), activity=self.last_modified, labels=tuple(labels))
+
+
+def _part_ok(text: str) -> bool:
+    return bool(_PART.fullmatch(text)) and ".." not in text and "--" not in text
+
+
+def parse_hub_url(url: str) -> tuple[HubKind, str] | None:
+    """(kind, id) of a link to a repository or a paper page on the Hub, else None."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https"):
+        return None
+    host = host.removeprefix("www.")
+    if host not in HOSTS:
+        return None
+    segs = [unquote(s) for s in parts.path.split("/") if s]
+    if len(segs) == 2 and segs[0] == "papers":
+        m = _PAPER_ID.fullmatch(segs[1])
+        return (HubKind.PAPER, m["id"]) if m else None
+    if len(segs) == 3 and segs[0] in _BY_PREFIX:
+        kind, (org, name) = _BY_PREFIX[segs[0]], segs[1:]
+    elif len(segs) == 2 and segs[0].lower() not in _RESERVED:
+        kind, (org, name) = HubKind.MODEL, segs
+    else:
+        return None
+    if not (_part_ok(org) and _part_ok(name)):
+        return None
+    return kind, f"{org}/{name}"
+
+
+class HuggingFace(NoParts):
+    """Models, datasets, Spaces and paper pages on the Hugging Face Hub."""
+
+    name = NAME
+    section = "hub"
+    what = "Hugging Face repositories"  # in "114 repositories, 43 papers, …"
+
+    def claim(self, target: Target) -> Target | None:
+        if target.kind != Kind.WEB:
+            return None
+        found = parse_hub_url(target.url)
+        if found is None:
+            return None
+        kind, repo_id = found
+        prefix = "papers/" if kind is HubKind.PAPER else _PREFIX.get(kind, "")
+        url = f"{DEFAULT_ENDPOINT}/{prefix}{repo_id}"
+        return HubTarget(kind, url, repo_type=_kind_name(kind), repo_id=repo_id)  # type: ignore[arg-type]
+
+    def key(self, target: Target) -> str | None:
+        if not isinstance(target, HubTarget) or not target.repo_id:
+            return None
+        # Repository ids are unique whatever their case on the Hub: one check per repo.
+        return f"{target.repo_type}:{target.repo_id.lower()}"
+
+    def check(self, targets: list[Target], ctx: Context) -> ProviderResult:
+        wanted: dict[str, HubTarget] = {}
+        for t in targets:
+            if isinstance(t, HubTarget) and (k := self.key(t)):
+                wanted.setdefault(k, t)
+        endpoint = (ctx.config.huggingface.api_url or ctx.env.get("HF_ENDPOINT")
+                    or DEFAULT_ENDPOINT).rstrip("/")  # fmt: skip
+        token = (ctx.env.get("HF_TOKEN") or "").strip() or None
+        asks = [(k, HubKind(wanted[k].kind), wanted[k].repo_id) for k in ctx.order(list(wanted))]
+        return check_hub(asks, endpoint, token, ctx.http, ctx.progress)
+
+    def moved_url(self, target: Target, url: str, moved_to: str) -> str | None:
+        """The link with the new `org/name`: host, type prefix, anything after the id, query
+        and fragment kept as written."""
+        if not isinstance(target, HubTarget) or target.repo_type == "paper":
+            return None
+        new = moved_to.split("/")
+        if len(new) != 2 or not all(_part_ok(p) for p in new):
+            return None
+        prefix = "(?:datasets|spaces)/" if target.repo_type != "model" else ""
+        m = re.match(rf"(?i)^(https?://[^/?#]+/+{prefix})([^/?#]+)/([^/?#]+)(.*)$", url.strip())
+        if not m or f"{unquote(m[2])}/{unquote(m[3])}".lower() != target.repo_id.lower():
+            return None
+        return f"{m[1]}{new[0]}/{new[1]}{m[4]}"
+
+    def restore(self, data: dict) -> Observation | None:
+        fields = {k: v for k, v in data.items() if k in HubObservation.__dataclass_fields__}
+        try:
+            return HubObservation(**{**fields, "outcome": Outcome.OK})
+        except TypeError:
+            return None
+
+
+def api_url(endpoint: str, kind: HubKind, repo_id: str) -> str:
+    return f"{endpoint.rstrip('/')}/api/{_API[kind]}/{repo_id}"
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port
+
+
+@dataclass
+class _Tally:  # what the Hub answered so far, shared by the worker threads
+    answered: int = 0  # repositories with a usable answer (found or not)
+    unanswered: int = 0  # no usable answer: transport errors, 429, 5xx
+    token_refused: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def stop(self) -> bool:
+        with self.lock:
+            unreachable = self.unanswered >= UNREACHABLE_AFTER and not self.answered
+            return self.token_refused or unreachable
+
+
+class _Client:
+    """GETs through the run's HTTP policy, one session per worker thread, the token only
+    for the endpoint's origin."""
+
+    def __init__(self, endpoint: str, token: str | None, http: Http) -> None:
+        self.endpoint, self.origin, self.token, self.http = endpoint, _origin(endpoint), token, http
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self.http.session(NAME, headers={"Accept": "application/json"})
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        for session in self._sessions:
+            session.close()
+
+    def get(self, url: str, params: dict[str, Any] | None) -> requests.Response:
+        headers = None
+        if self.token and _origin(url) == self.origin:
+            headers = {"Authorization": f"Bearer {self.token}"}
+        return self.http.get(NAME, self._session(), url, params=params, headers=headers,
+                             allow_redirects=False)  # fmt: skip
+
+    def fetch(self, kind: HubKind, repo_id: str) -> tuple[HubObservation, str]:
+        """One repository or paper page, redirects followed by hand. Also says how it went:
+        "answered", "unanswered" (no usable answer) or "refused" (the token)."""
+        obs = HubObservation(repo_id, Outcome.UNKNOWN, repo_type=_kind_name(kind))
+        expand = _EXPAND.get(kind)
+        current = api_url(self.endpoint, kind, repo_id)
+        for _ in range(MAX_HOPS + 1):
+            # The query is ours to set on the Hub's own URLs (a relative redirect to the
+            # renamed repository may carry none); elsewhere the URL is taken as given.
+            same = _origin(current) == self.origin
+            params = {"expand": list(expand)} if expand and same else None
+            try:
+                resp = self.get(current, params)
+            except requests.RequestException as exc:
+                obs.error = net_error(exc).message
+                return obs, "unanswered"
+            obs.http_status = resp.status_code
+            location = resp.headers.get("Location")
+            if resp.status_code in REDIRECT_CODES and location:
+                target = urljoin(current, location)
+                if urlsplit(target).scheme.lower() not in ("http", "https"):
+                    obs.error = "redirect to an unsupported scheme"
+                    return obs, "answered"
+                current = target.split("?", 1)[0] if _origin(target) == self.origin else target
+                continue
+            return _read(obs, kind, resp)
+        obs.error = "too many redirects"
+        return obs, "answered"
+
+
+def _kind_name(kind: HubKind) -> str:  # "model", "dataset", "space", "paper"
+    return "paper" if kind is HubKind.PAPER else _API[kind][:-1]
+
+
+def _read(
+    obs: HubObservation, kind: HubKind, resp: requests.Response
+) -> tuple[HubObservation, str]:
+    code = resp.status_code
+    error_code = resp.headers.get("X-Error-Code", "")
+    message = resp.headers.get("X-Error-Message", "")
+    if code == 200:
+        try:
+            data = resp.json()
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            obs.error = "bad answer from Hugging Face"
+            return obs, "unanswered"
+        _fill(obs, kind, data)
+        return obs, "answered"
+    if code == 401 and message == INVALID_CREDENTIALS:
+        obs.error = TOKEN_REFUSED
+        return obs, "refused"
+    if code == 429 or code >= 500:
+        obs.error = f"HTTP {code} from Hugging Face"
+        return obs, "unanswered"
+    if code == 403 and message == DISABLED_MESSAGE:
+        obs.outcome, obs.error, obs.disabled = Outcome.FAIL, DISABLED, True
+    elif error_code == "RepoNotFound" or code in (404, 410) or (code == 401 and kind in _EXPAND):
+        obs.outcome = Outcome.FAIL
+        obs.error = NO_PAPER if kind is HubKind.PAPER else NOT_FOUND
+    elif code == 403 and error_code == "GatedRepo":  # metadata is public; be lenient
+        obs.outcome, obs.gated = Outcome.OK, "auto"
+    else:
+        obs.error = f"HTTP {code} from Hugging Face"
+    return obs, "answered"
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _fill(obs: HubObservation, kind: HubKind, data: dict[str, Any]) -> None:
+    obs.outcome = Outcome.OK
+    if kind is HubKind.PAPER:
+        obs.title = " ".join(str(data.get("title") or "").split()) or None
+        obs.upvotes = _int(data.get("upvotes"))
+        obs.published = data.get("publishedAt") or None
+        return
+    now = data["id"]
+    if now.lower() != obs.repo_id.lower() and "/" in now:
+        obs.moved_to = now
+    obs.likes = _int(data.get("likes"))
+    obs.downloads = _int(data.get("downloads"))
+    obs.last_modified = data.get("lastModified") or None
+    gated = data.get("gated")
+    obs.gated = gated if isinstance(gated, str) and gated else ("auto" if gated is True else None)
+    obs.private = data.get("private") is True
+    if data.get("disabled") is True:
+        obs.outcome, obs.disabled, obs.error = Outcome.FAIL, True, DISABLED
+
+
+def check_hub(
+    asks: list[tuple[str, HubKind, str]],
+    endpoint: str = DEFAULT_ENDPOINT,
+    token: str | None = None,
+    http: Http | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ProviderResult:
+    """Check `(key, kind, id)` asks; observations keyed by `key`, in the given order."""
+    http = http or Http()
+    before = http.counts[NAME]
+    result = ProviderResult()
+    tick = progress or (lambda n: None)
+    tally = _Tally()
+    client = _Client(endpoint, token, http)
+
+    def one(kind: HubKind, repo_id: str) -> HubObservation:
+        if tally.stop():
+            why = TOKEN_REFUSED if tally.token_refused else "skipped: no answer from Hugging Face"
+            obs = HubObservation(repo_id, Outcome.UNKNOWN, repo_type=_kind_name(kind), error=why)
+            with tally.lock:
+                tally.unanswered += not tally.token_refused
+            return obs
+        obs, how = client.fetch(kind, repo_id)
+        with tally.lock:
+            tally.answered += how == "answered"
+            tally.unanswered += how == "unanswered"
+            tally.token_refused |= how == "refused"
+        return obs
+
+    out: dict[str, HubObservation] = {}
+    workers = max(1, min(http.settings.per_host, len(asks)))
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=NAME) as pool:
+            futures = {pool.submit(one, kind, rid): key for key, kind, rid in asks}
+            for future in as_completed(futures):
+                out[futures[future]] = future.result()
+                tick(1)
+    finally:
+        client.close()
+    result.observations = {key: out[key] for key, _, _ in asks}
+    result.requests = http.counts[NAME] - before
+    if tally.token_refused:
+        result.lost = True
+        result.notes.append(f"{TOKEN_REFUSED}: check the token, or unset it")
+    elif tally.unanswered and not tally.answered:
+        result.lost = True
+        result.notes.append("Hugging Face gave no usable answer: its links were not checked")
+    return result
