@@ -64,10 +64,15 @@ class HuggingFaceConfig:
 class StatusConfig:
     column: str = "Status"  # the header of the table column the bot owns
     notes: bool = True  # a bot-owned note after links in lists
-    note_kinds: list[str] = field(default_factory=lambda: ["github_repo", "github_path", "arxiv"])
+    # Links that get a note (an alive web link has nothing to say: only a dead one gets one).
+    note_kinds: list[str] = field(default_factory=lambda: [
+        "github_repo", "github_path", "arxiv", "hf_model", "hf_dataset", "hf_space", "hf_paper",
+        "web",
+    ])  # fmt: skip
     star_change: float = 0.1  # stars are re-rendered when they moved by this fraction …
     star_min_change: int = 10  # … and by at least this many (or crossed 1k, 10k, 100k, 1M)
     recent_days: int = 365  # a last commit this recent shows no date; older shows its year
+    stale_after: int = 730  # days without a commit before a repository is "stale"; 0: off
     sections: dict[str, str] = field(default_factory=dict)  # table row name → heading
 
 
@@ -209,6 +214,7 @@ def _check_values(cfg: Config, cli: dict[str, str], where: str) -> None:
         ("status.column", bool(cfg.status.column.strip()), "a non-empty header"),
         ("status.star_change", cfg.status.star_change >= 0, "0 or more"),
         ("status.recent_days", cfg.status.recent_days >= 0, "0 or more"),
+        ("status.stale_after", cfg.status.stale_after >= 0, "0 or more"),
         ("pr.refresh_after", cfg.pr.refresh_after >= 0, "0 or more"),
     ]
     for key, ok, expected in rules:

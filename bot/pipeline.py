@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.check.providers import classify_links
 from bot.check.run import CheckResult, Progress, run_check
@@ -44,5 +45,6 @@ def evaluate(
     if result.incomplete:
         # Half an answer must not rewrite the list: statuses would flap.
         return Evaluation(doc, result, None)
-    rewritten = rewrite(doc, result.verdicts, cfg.status, environment(cfg.templates))
+    today = datetime.fromisoformat((result.state.updated or "").replace("Z", "+00:00"))
+    rewritten = rewrite(doc, result.verdicts, cfg.status, environment(cfg.templates), today)
     return Evaluation(doc, result, rewritten)

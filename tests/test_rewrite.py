@@ -7,6 +7,7 @@ import difflib
 import re
 import zlib
 from collections.abc import Collection, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,9 @@ from bot.check.model import Outcome, PaperObservation, RepoObservation, Verdict
 from bot.config import StatusConfig
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, parse
 from bot.parse.target import Kind
+from bot.render.columns import owned_column
 from bot.render.rewrite import RewriteResult, rewrite
+from bot.render.spans import NOTE_AT
 from bot.render.templating import environment, format_stars
 from tests.conftest import ROOT, corpus_files
 
@@ -24,7 +27,8 @@ SAMPLE = ROOT / "data" / "awesome-image-classification-2019.md"
 README = Path(__file__).parent / "fixtures" / "rewrite" / "readme.md"
 CORPUS = corpus_files()
 STATUS = StatusConfig()
-NOTE_RE = re.compile(" " + re.escape(NOTE_OPEN) + r"[^\r\n]*?" + re.escape(NOTE_CLOSE))
+TODAY = datetime(2026, 12, 2, tzinfo=UTC)  # the fake last commit (2024-03) is stale by then
+NOTE_RE = NOTE_AT
 
 
 def stars_of(url: str) -> int:
@@ -93,14 +97,15 @@ def carry(verdicts: list[Judgement], doc: Document) -> list[Judgement]:
 def run(text: str, verdicts=None, status: StatusConfig = STATUS, env=None, **kw) -> RewriteResult:
     doc = parse(text, status.column)
     vs = fake_verdicts(doc, **kw) if verdicts is None else verdicts(doc)
-    return rewrite(doc, vs, status, env or environment())
+    return rewrite(doc, vs, status, env or environment(), TODAY)
 
 
 def rewrite_again(first: RewriteResult, before: str, env=None, **kw) -> RewriteResult:
     """Rewrite the output with the verdicts of the first run carried over."""
     doc1 = parse(before, STATUS.column)
     doc2 = parse(first.text, STATUS.column)
-    return rewrite(doc2, carry(fake_verdicts(doc1, **kw), doc2), STATUS, env or environment())
+    vs = carry(fake_verdicts(doc1, **kw), doc2)
+    return rewrite(doc2, vs, STATUS, env or environment(), TODAY)
 
 
 def strip_bot(out: str, original: str | Document, column: str = "Status", moved=()) -> str:
@@ -116,7 +121,7 @@ def strip_bot(out: str, original: str | Document, column: str = "Status", moved=
     }
     cuts = []
     for t in doc.tables:
-        s = t.column(column)
+        s = owned_column(t)
         if s is None:
             continue
         for row in [t.header, t.delimiter, *t.rows]:
@@ -145,11 +150,11 @@ def link_set(text: str | Document, moved=()) -> list[tuple[str, str, int]]:
 
 
 def cells(text: str, column: str = "Status") -> list[list[str]]:
-    """Status cell texts of each table that has the column."""
+    """Status cell texts of each table that has the bot's column."""
     doc = parse(text, column)
     out = []
     for t in doc.tables:
-        s = t.column(column)
+        s = owned_column(t)
         if s is not None:
             out.append([r.cells[s].text.strip() if s < len(r.cells) else "" for r in t.rows])
     return out
@@ -171,14 +176,16 @@ def test_sample_table_gets_a_status_cell_for_every_row(sample: str) -> None:
     r = run(sample, stars={OFFICIAL: 1234, BIG_UNOFFICIAL: 99_999})
     doc = parse(r.text, STATUS.column)
     (table,) = doc.tables
-    assert table.header.cells[-1].text.strip() == "Status"
-    assert table.delimiter.cells[-1].text.strip() == ":---:"  # aligned like the others
+    assert table.header.cells[-1].text.strip() == "Status <!-- awesome-monitor column -->"
+    dashes = table.delimiter.cells[-1].text.strip()
+    assert set(dashes) == {"-"} and len(dashes) % 8 == 0  # padded, the slack on the right
+    assert len({len(rw.cells[-1].text) for rw in [table.header, *table.rows]}) == 1
     (status,) = cells(r.text)
     assert len(status) == 45 and all(status), status
     assert r.unmatched_rows == []
     row = dict(zip([rw.cells[0].text.strip() for rw in table.rows], status, strict=True))
     # The official repository speaks for its row, even with fewer stars.
-    assert re.match(r"★ 1\.2k · 2024-03 · v\d", row["PreActResNet"])
+    assert re.match(r"★ 1\.2k · stale since 2024 · v\d", row["PreActResNet"])
     # Else the most starred of the section.
     vgg_section = sample.split("### VGG")[1].split("###")[0]
     vgg = re.findall(r"\]\((https://github[^)]+)\)", vgg_section)
@@ -207,7 +214,9 @@ def test_sample_every_code_and_pdf_line_gets_one_note(sample: str) -> None:
     ours = [
         lk
         for lk in doc.links
-        if lk.kind in STATUS.note_kinds and not table.first_line <= lk.use_line <= table.last_line
+        if lk.kind in STATUS.note_kinds
+        and lk.kind != "web"  # alive: nothing to say
+        and not table.first_line <= lk.use_line <= table.last_line
     ]
     assert len(ours) == r.notes == 171
     for lk in ours:
@@ -283,26 +292,38 @@ def test_readme_golden_lines(readme: str) -> None:
     out = r.text.splitlines()
     src = readme.splitlines()
     note = re.escape(NOTE_OPEN) + r"(.*?)" + re.escape(NOTE_CLOSE)
-    # Table with its own links: a column, ragged rows padded, pipes respected.
+    # Table with its own links: a column, ragged rows padded, pipes respected; every cell
+    # of the bot's column has one width, a multiple of 8 (awesome-lint's alignment rules).
     i = src.index("| Model | Paper | Code |")
-    assert out[i] == "| Model | Paper | Code | Status |"
-    assert out[i + 1] == "|-------|:-----:|------| --- |"
-    assert re.fullmatch(
-        r"\| One \| .* \| ★ 7k · 2024-03 · v\d \|   ",
-        out[i + 2],
-    )
-    assert re.fullmatch(r"\| Two \| \[pdf\]\(\S+\) \|  \| v\d \|", out[i + 3])
+    mark = "Status <!-- awesome-monitor column -->"
+    assert out[i] == f"| Model | Paper | Code | {mark}   |"
+    assert out[i + 1] == "|-------|:-----:|------| " + "-" * 40 + " |"
+    assert re.fullmatch(r"\| One \| .* \| ★ 7k · stale since 2024 · v\d +\|   ", out[i + 2])
+    assert re.fullmatch(r"\| Two \| \[pdf\]\(\S+\) \|  \| v\d {39}\|", out[i + 3])
     three = "Three | - | [code](https://github.com/three/three)"
-    assert out[i + 4] == three + " | ★ 9.9k · 2024-03 · archived"
+    assert out[i + 4] == three + " | ★ 9.9k · stale since 2024 · archived"
     # A table of web links only is not ours; a table naming sections is.
     j = src.index("| Name | Site |")
     assert out[j : j + 3] == src[j : j + 3]
     k = src.index("| Net | Top1 |")
-    assert out[k : k + 2] == ["| Net | Top1 | Status |", "| :--- | ---: | ---: |"]
+    assert out[k : k + 2] == [
+        f"| Net | Top1 | {mark}{' ' * 10} |",
+        "| :--- | ---: | " + "-" * 48 + " |",
+    ]
     assert out[k + 2].startswith("| Zeta | 1.0 | ★ ")
-    assert out[k + 3] == "| Nowhere | 2.0 |  |"
+    assert out[k + 3] == "| Nowhere | 2.0 | " + " " * 48 + " |"
     assert r.unmatched_rows == ["Nowhere"]
-    # Notes: after each repo/paper link, not in headings, HTML, code or after web links.
+    # Notes: after each repo/paper link, not in headings, HTML, code or after web links; the
+    # main link of a one-line list item gets it after the description (awesome-lint's list
+    # item rule), in parentheses when the item is the link alone.
+    alpha = out[src.index("- [Alpha](https://github.com/alpha/alpha) - does alpha things. ✨")]
+    assert re.fullmatch(rf"- \[Alpha\]\(\S+\) - does alpha things\. ✨ {note}", alpha)
+    gamma = out[
+        src.index(
+            '- [name : https://github.com/gamma/gamma](https://github.com/gamma/gamma "title")'
+        )
+    ]
+    assert re.fullmatch(rf'- \[name : \S+\]\(\S+ "title"\) \({note}\)', gamma)
     assert out[3] == src[3]  # heading
     docs = "- [docs](https://example.com/docs) only a web link."
     assert out[src.index(docs)] == docs
@@ -316,7 +337,7 @@ def test_readme_golden_lines(readme: str) -> None:
     beta = out[src.index("- [https://github.com/beta/beta](https://github.com/beta/beta)\t")]
     assert re.fullmatch(
         rf"- \[https://github\.com/neo/beta\]\(https://github\.com/neo/beta\) "
-        rf"{note}\t",
+        rf"\({note}\)\t",
         beta,
     )
     # Trailing double space (a hard break) and front matter kept.
@@ -342,7 +363,7 @@ def test_crlf_stays_crlf(readme: str) -> None:
     moved = {"https://github.com/beta/beta": "https://github.com/neo/beta"}
     r = run(text, moved=moved)
     assert r.text.count("\n") == r.text.count("\r\n") == text.count("\r\n")
-    assert "| Model | Paper | Code | Status |\r\n" in r.text
+    assert "| Model | Paper | Code | Status <!-- awesome-monitor column -->   |\r\n" in r.text
     assert r.text.replace("\r\n", "\n") == run(readme, moved=moved).text
     assert rewrite_again(r, text, moved=moved).text == r.text
 
@@ -350,11 +371,10 @@ def test_crlf_stays_crlf(readme: str) -> None:
 def test_no_final_newline_stays_so() -> None:
     text = "- [x](https://github.com/last/line)"
     r = run(text)
-    assert r.text.startswith(text + " " + NOTE_OPEN) and r.text.endswith(NOTE_CLOSE)
+    assert r.text.startswith(text + " (" + NOTE_OPEN) and r.text.endswith(NOTE_CLOSE + ")")
     table = "| a | b |\n|---|---|\n| x | [y](https://github.com/y/y) |"
-    assert run(table).text.endswith(
-        "| ★ " + format_stars(stars_of("https://github.com/y/y")) + " · 2024-03 |"
-    )
+    cell = "★ " + format_stars(stars_of("https://github.com/y/y")) + " · stale since 2024"
+    assert re.search(re.escape("| " + cell) + " +\\|$", run(table).text)
 
 
 def test_existing_column_and_notes_are_updated_not_duplicated(readme: str) -> None:
@@ -367,13 +387,14 @@ def test_existing_column_and_notes_are_updated_not_duplicated(readme: str) -> No
         fake_verdicts(doc, dead={url}, archived={"https://github.com/zeta/official"}),
         STATUS,
         environment(),
+        TODAY,
     )
     assert second.text.count(NOTE_OPEN) == first.text.count(NOTE_OPEN) == first.notes
     assert second.text.count("Status") == first.text.count("Status") == 2
     line = next(ln for ln in second.text.splitlines() if url in ln)
-    assert f"({url}) {NOTE_OPEN}dead since 2026-10{NOTE_CLOSE} - does" in line
+    assert line.endswith(f"- does alpha things. ✨ {NOTE_OPEN}dead since 2026-10{NOTE_CLOSE}")
     zeta = cells(second.text)[1][0]
-    assert re.fullmatch(r"★ \S+ · 2024-03 · archived · v\d", zeta), zeta
+    assert re.fullmatch(r"★ \S+ · stale since 2024 · archived · v\d", zeta), zeta
     assert strip_bot(second.text, readme) == readme
     assert second.changed_lines == {
         n
@@ -395,7 +416,7 @@ def test_links_in_the_status_column_are_the_bots_own(readme: str) -> None:
     assert extra and all(re.fullmatch(r"https://arxiv\.org/abs/[\d.]+v\d", u) for u in extra)
     # A caller that parsed without the column still gets a stable rewrite.
     doc = parse(r.text)
-    again = rewrite(doc, fake_verdicts(doc), STATUS, linking)
+    again = rewrite(doc, fake_verdicts(doc), STATUS, linking, TODAY)
     assert again.text == r.text
 
 
@@ -421,11 +442,13 @@ def test_status_wording() -> None:
     )
     notes = re.findall(re.escape(NOTE_OPEN) + "(.*?)" + re.escape(NOTE_CLOSE), r.text)
     ver = stars_of("https://arxiv.org/abs/1409.1556v2") % 8 + 1
-    assert notes[:3] == ["dead since 2026-10", "failing", "not checked"]
-    assert notes[3].endswith(" · 2024-03 · archived")
-    assert notes[4] == f"★ {format_stars(stars_of('https://github.com/o/e'))} · 2024-03"
-    assert notes[5] == "★ 12.3k · 2024-03"
-    assert notes[6] == f"[v{ver}](https://arxiv.org/abs/1409.1556v{ver}) · 2019-05"
+    # Failing (not dead yet) and not checked: nothing durable to show, so no note at all.
+    assert notes[0] == "dead since 2026-10"
+    assert notes[1].endswith(" · stale since 2024 · archived")
+    assert notes[2] == f"★ {format_stars(stars_of('https://github.com/o/e'))} · stale since 2024"
+    assert notes[3] == "★ 12.3k · stale since 2024"
+    assert notes[4] == f"v{ver} · 2019-05"
+    assert len(notes) == 5
 
 
 def test_row_counts_and_official_label() -> None:
@@ -442,24 +465,24 @@ def test_row_counts_and_official_label() -> None:
         archived={"https://github.com/u/arch1", "https://github.com/u/arch2"},
         dead={"https://github.com/u/gone"},
     )
-    assert cells(r.text) == [["★ 10 · 2024-03 · 2 archived · 1 dead"]]
+    assert cells(r.text) == [["★ 10 · stale since 2024 · 2 archived · 1 dead"]]
     stars = {"https://github.com/u/big": 50_000, "https://github.com/o/small": 10}
     r = run(text.replace("official-tf", "unofficial-tf"), stars=stars)
     assert cells(r.text)[0][0].startswith("★ 50k · ")
 
 
 def test_cells_escape_pipes_and_stay_on_one_line() -> None:
-    env = environment({"cell.md.j2": "a|b\n{{ main.stars }} \\| ok\\"})
+    env = environment({"cell.md.j2": "a|b\n{{ main.main_count }} \\| ok\\"})
     text = "| a | b |\n|---|---|\n| x | [y](https://github.com/y/y) |\n"
     r = run(text, env=env, stars={"https://github.com/y/y": 5})
-    assert r.text.splitlines()[2] == "| x | [y](https://github.com/y/y) | a\\|b 5 \\| ok |"
+    assert re.fullmatch(r"\| x \| \[y\]\(\S+\) \| a\\\|b 5 \\\| ok +\|", r.text.splitlines()[2])
     assert rewrite_again(r, text, env, stars={"https://github.com/y/y": 5}).text == r.text
 
 
 def test_note_template_override_by_name() -> None:
-    env = environment({"note.md.j2": "{{ s.state }} {{ s.stars | stars }}"})
+    env = environment({"note.md.j2": "{{ s.state }} {{ s.main_count | stars }}"})
     r = run("- [y](https://github.com/y/y)\n", env=env, stars={"https://github.com/y/y": 2500})
-    assert r.text == f"- [y](https://github.com/y/y) {NOTE_OPEN}alive 2.5k{NOTE_CLOSE}\n"
+    assert r.text == f"- [y](https://github.com/y/y) ({NOTE_OPEN}alive 2.5k{NOTE_CLOSE})\n"
 
 
 def test_nested_and_surplus_cell_tables() -> None:
@@ -467,7 +490,8 @@ def test_nested_and_surplus_cell_tables() -> None:
     assert run(quoted).text == quoted  # rows carry a prefix: not touched
     surplus = "| a | b |\n|---|---|\n| x | [y](https://github.com/y/y) | extra |\n"
     r = run(surplus, stars={"https://github.com/y/y": 1})
-    assert r.text.splitlines()[2] == "| x | [y](https://github.com/y/y) | ★ 1 · 2024-03 | extra |"
+    row = r"\| x \| \[y\]\(https://github.com/y/y\) \| ★ 1 · stale since 2024 +\| extra \|"
+    assert re.fullmatch(row, r.text.splitlines()[2])
     assert rewrite_again(r, surplus, stars={"https://github.com/y/y": 1}).text == r.text
     assert strip_bot(r.text, surplus) == surplus
 
@@ -475,7 +499,10 @@ def test_nested_and_surplus_cell_tables() -> None:
 def test_empty_status_in_an_open_row_is_stable() -> None:
     """A row without a closing pipe whose status became empty loses the cell (an empty
     last cell would read as a closing pipe and be padded anew next time)."""
-    text = "a | b | Status\n--|--|--\nx | [y](https://github.com/y/y) | ★ 1\n"
+    text = (
+        "a | b | Status <!-- awesome-monitor column -->\n--|--|--\n"
+        "x | [y](https://github.com/y/y) | ★ 1\n"
+    )
     env = environment({"cell.md.j2": ""})
     r = run(text, env=env)
     assert r.text.splitlines()[2] == "x | [y](https://github.com/y/y) "

@@ -15,6 +15,7 @@ from bot.cli.show import finish, show
 from bot.files import atomic_write, read_markdown
 from bot.pipeline import evaluate
 from bot.publish import actions
+from bot.publish.pull_request import REFRESHED, refresh_due
 from bot.render.report import check_report, write_json
 
 
@@ -36,8 +37,11 @@ def run(args: argparse.Namespace) -> int:
             write_json(args.json, check_report(str(path), result))
         show(cfg, name, ev, args.quiet)
         if args.write:
-            if ev.text != text:
+            rw = ev.rewritten
+            due = refresh_due(result.state, cfg.pr.refresh_after, result.state.updated or "")
+            if rw and rw.changed and (rw.actionable or args.refresh or due):
                 atomic_write(path, ev.text)
+                result.state.meta[REFRESHED] = result.state.updated
             state_mod.save(state_path, result.state)
         elif not args.quiet:
             print("dry run: nothing written (use --write to update the list and save state)")

@@ -12,11 +12,12 @@ from bot.check import state as state_mod
 from bot.check.providers.github_api import PUBLIC_API, token
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
-from bot.cli.show import finish
+from bot.cli.show import finish, show
 from bot.errors import InputError
 from bot.pipeline import evaluate
+from bot.publish import actions
 from bot.publish.platform import Platform
-from bot.publish.pull_request import STATE_FILE, publish, save_state
+from bot.publish.pull_request import REFRESHED, STATE_FILE, Proposal, publish, save_state
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,14 +37,19 @@ def run(args: argparse.Namespace) -> int:
         state_text = platform.read_file(STATE_FILE, ref=cfg.pr.state_branch)
         state = (state_mod.from_json(state_text, f"{cfg.pr.state_branch}:{STATE_FILE}")
                  if state_text else state_mod.State())  # fmt: skip
-        with progress_ticker(args.quiet) as ticker:
+        with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
             ev = evaluate(text, cfg, state, ticker)
         result = ev.result
+        show(cfg, path, ev, args.quiet, diff=False)
         if not args.dry_run:
             save_state(platform, cfg, result.state)  # first: a run failing later keeps it
-        if result.incomplete:
+        if result.incomplete or ev.rewritten is None:
             return finish(result, False)
-        outcome = publish(platform, cfg, path, text, ev.text, result, args.dry_run)
+        refreshed = result.state.meta.get(REFRESHED)
+        proposal = Proposal(path, text, ev.text, result, ev.rewritten)
+        outcome = publish(platform, cfg, proposal, args.dry_run)
+        if not args.dry_run and result.state.meta.get(REFRESHED) != refreshed:
+            save_state(platform, cfg, result.state)
         if not args.quiet:
             print(f"pull request: {outcome.action}"
                   + (f" #{outcome.number}" if outcome.number else "")

@@ -3,7 +3,7 @@ Actions the annotations and the job summary; then the exit code of the check."""
 
 from __future__ import annotations
 
-from bot.check.judge import summary
+from bot.check.model import Verdict
 from bot.check.run import CheckResult
 from bot.config import Config
 from bot.errors import EXIT_DEAD, EXIT_OK, IncompleteError
@@ -12,19 +12,30 @@ from bot.publish import actions
 from bot.render.report import render_report, unified_diff
 
 
-def show(cfg: Config, name: str, ev: Evaluation, quiet: bool) -> None:
+def show(cfg: Config, name: str, ev: Evaluation, quiet: bool, diff: bool = True) -> None:
+    """The report on the terminal; in GitHub Actions also annotations and the job summary."""
     result = ev.result
     actions.annotate(name, result.verdicts)
     actions.step_summary(render_report(cfg, name, result, "report.md.j2"))
     if quiet:
         return
     print(render_report(cfg, name, result), end="")
-    if ev.rewritten and ev.rewritten.unmatched_rows:
+    rw = ev.rewritten
+    if rw and rw.unmatched_rows:
         print("table rows with no links and no matching section (add them to "
-              "[status.sections]): " + ", ".join(ev.rewritten.unmatched_rows))  # fmt: skip
-    diff = unified_diff(name, ev.doc.text, ev.text)
+              "[status.sections]): " + ", ".join(rw.unmatched_rows))  # fmt: skip
+    for notice in rw.notices if rw else []:
+        print(f"note: {notice}")
+    if not diff:
+        return
+    if rw and rw.drift_only:
+        print(
+            f"drift only ({len(rw.changed_lines)} lines of rounded counts and activity): "
+            "the list is rewritten for it only with --refresh, or with the next real change"
+        )
+    text = unified_diff(name, ev.doc.text, ev.text)
     with actions.group("Proposed change"):
-        print(diff if diff else "no change to the list", end="" if diff else "\n")
+        print(text if text else "no change to the list", end="" if text else "\n")
 
 
 def finish(result: CheckResult, fail_on_dead: bool) -> int:
@@ -32,6 +43,6 @@ def finish(result: CheckResult, fail_on_dead: bool) -> int:
     if result.incomplete:
         raise IncompleteError(f"check incomplete: {result.incomplete_reason}; "
                               "nothing was flagged dead for it")  # fmt: skip
-    if fail_on_dead and summary(result.verdicts)["dead"]:
+    if fail_on_dead and any(v.verdict == Verdict.DEAD for v in result.verdicts):
         return EXIT_DEAD
     return EXIT_OK

@@ -9,9 +9,7 @@ fingerprint travels in the PR body's hidden metadata)."""
 from __future__ import annotations
 
 import base64
-import difflib
 import functools
-import hashlib
 import json
 import logging
 import re
@@ -40,17 +38,6 @@ BOT_NAME = "awesome-monitor"
 BOT_EMAIL = "awesome-monitor@users.noreply.github.com"
 MARKER = "Generated-by: awesome-monitor"
 META_RE = re.compile(r"<!-- awesome-monitor-meta (\{.*?\}) -->")
-
-
-def fingerprint(old: str, new: str) -> str:
-    """Identity of a change, independent of where the lines sit (so a change of
-    the base elsewhere in the file keeps the same fingerprint)."""
-    lines = [
-        ln
-        for ln in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
-        if ln[:1] in "+-" and not ln.startswith(("+++", "---"))
-    ]
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
 def meta_comment(data: dict[str, str]) -> str:

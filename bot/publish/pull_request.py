@@ -1,24 +1,41 @@
-"""The pull-request policy (Renovate's): one branch rebuilt on the default branch's head,
-one PR opened, updated or closed; never over a human's commit, never reopened for a change
-that was declined. Also the state's own branch, so nothing learned is lost."""
+"""The pull-request policy (Renovate's, made quiet): one branch rebuilt on the default branch,
+one PR, opened or updated only for something a maintainer acts on.
+
+- Actionable: a line whose status changes for a reason in `bot.render.display.ACTIONABLE`
+  (newly dead, moved and fixed, archived, a new arXiv version, a first status, …). Its
+  identity, the sorted (reason, link) pairs, is the PR's fingerprint.
+- Drift (rounded counts, activity) never opens or updates a PR on its own: it rides along
+  in a PR opened for another reason, or in a refresh once `[pr] refresh_after` days passed
+  since the list last got one.
+- An open PR with the same fingerprint is left alone (only rebuilt when the default branch
+  moved); a new fingerprint updates it; nothing actionable left closes it (unless it is a
+  refresh); a PR closed unmerged is not reopened for the same fingerprint; a commit that is
+  not the bot's on its branch is never overwritten.
+- The state has its own branch, so nothing learned is lost."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import sys
+from dataclasses import dataclass
+from datetime import datetime
 
 from github.PullRequest import PullRequest
 
-from bot.check.judge import summary
 from bot.check.run import CheckResult
 from bot.check.state import State
 from bot.config import Config
-from bot.publish.platform import MARKER, Platform, PullOutcome, fingerprint, meta_comment, read_meta
-from bot.render.report import counted, groups, unified_diff
-from bot.render.templating import environment
+from bot.publish.platform import MARKER, Platform, PullOutcome, read_meta
+from bot.publish.pr_text import Texts, render
+from bot.render.display import Shown
+from bot.render.report import unified_diff
+from bot.render.rewrite import RewriteResult
 
 log = logging.getLogger(__name__)
 STATE_FILE = "state.json"  # on the state branch
+REFRESHED = "refreshed"  # state.meta: when the list last got every drift (ISO date)
 
 
 def save_state(platform: Platform, cfg: Config, state: State) -> None:
@@ -31,64 +48,113 @@ def save_state(platform: Platform, cfg: Config, state: State) -> None:
                           parent=head[0] if head else None, base_tree_of=None)  # fmt: skip
 
 
-def _texts(
-    cfg: Config, path: str, result: CheckResult, base: str, meta: dict[str, str]
-) -> tuple[str, str, str]:
-    env = environment(cfg.templates)
-    ctx = {
-        "path": path,
-        "summary": summary(result.verdicts),
-        "counted": counted(result.counts),
-        "g": groups(result, cfg.status.star_change),
-        "base": base,
-        "limit": 50,
-        "meta": meta_comment(meta),
-    }
-    title = env.get_template("pr_title.txt.j2").render(ctx).strip()
-    body = env.get_template("pr_body.md.j2").render(ctx)
-    message = env.get_template("commit.txt.j2").render(ctx)
-    return title, body, message
+def fingerprint(rewritten: RewriteResult) -> str:
+    """What the change is for a maintainer: each actionable change's reason, link, and
+    what it shows that one acts on (dead, archived, the version; not counts or dates)."""
+    facts = sorted({(e.reason, e.subject or str(e.line), Shown.read(e.text).actionable())
+                    for e in rewritten.actionable})  # fmt: skip
+    return hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:16]
 
 
-def publish(
-    platform: Platform, cfg: Config, path: str, old: str, new: str, result: CheckResult,
-    dry_run: bool,
-) -> PullOutcome:  # fmt: skip
+def refresh_due(state: State, days: int, now: str) -> bool:
+    """Whether drift alone may now be proposed: `days` since the list last got it all."""
+    last = state.meta.get(REFRESHED)
+    if not days or not isinstance(last, str):
+        return False
+    try:
+        a = datetime.fromisoformat(last.replace("Z", "+00:00"))
+        b = datetime.fromisoformat(now.replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    return (b - a).days >= days
+
+
+@dataclass
+class Proposal:
+    """What a run proposes for the list at `path`."""
+
+    path: str
+    old: str
+    new: str
+    result: CheckResult
+    rewritten: RewriteResult
+
+    @property
+    def now(self) -> str:
+        return self.result.state.updated or ""
+
+
+def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> PullOutcome:
+    """Open, update, leave or close the bot's pull request (see the module docstring).
+    Records in `p.result.state.meta` when the list got every drift."""
     branch = cfg.pr.branch
-    fp = fingerprint(old, new)
-    title, body, message = _texts(cfg, path, result, platform.default, {"fingerprint": fp})
+    rw = p.rewritten
+    refresh = (
+        not rw.actionable
+        and rw.changed
+        and refresh_due(p.result.state, cfg.pr.refresh_after, p.now)
+    )
+    wanted = bool(rw.actionable) or refresh
+    fp = fingerprint(rw) if rw.actionable else f"refresh:{p.now[:10]}"
+    meta = {"fingerprint": fp, "kind": "refresh" if refresh else "change"}
+    texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh)
     if dry_run:
-        print(f"title: {title}\n\n{body}\n{unified_diff(path, old, new) or '(no change)'}")
+        _print_dry_run(texts, p, wanted)
         return PullOutcome("none", detail="dry run: nothing written to GitHub")
     pr = platform.open_pull(branch)
-    if new == old:
-        if pr is None:
-            return PullOutcome("none", detail="no change worth a pull request")
-        platform.comment(pr, "The change this pull request proposed is no longer needed "
-                             "(the list is up to date), so awesome-monitor closes it.")  # fmt: skip
-        platform.close_pull(pr)
-        return PullOutcome("closed", pr.number, pr.html_url, "the change disappeared")
+    if not wanted:
+        return _nothing_to_act_on(platform, pr, rw)
     head = platform.branch_head(branch)
     if head is not None and MARKER not in head[1]:
         return _blocked(platform, pr, branch, head[0])
+    base = platform.base_sha()
+    if pr is not None and read_meta(pr.body).get("fingerprint") == fp:
+        if head is not None and head[2] == [base]:
+            return PullOutcome("unchanged", pr.number, pr.html_url, "nothing new to act on")
+        platform.commit_files(branch, {p.path: p.new}, texts.message, parent=base,
+                              base_tree_of=base)  # fmt: skip
+        return PullOutcome("rebased", pr.number, pr.html_url, "the default branch moved")
     if pr is None:
-        declined = [p for p in platform.closed_unmerged(branch)
-                    if read_meta(p.body).get("fingerprint") == fp]  # fmt: skip
+        declined = [c for c in platform.closed_unmerged(branch)
+                    if read_meta(c.body).get("fingerprint") == fp]  # fmt: skip
         if declined:
             return PullOutcome("skipped", declined[0].number, declined[0].html_url,
-                           "the same change was closed without merging")  # fmt: skip
-    base = platform.base_sha()
-    current = head is not None and head[2] == [base] and platform.read_file(path, branch) == new
-    if not current:
-        platform.commit_files(branch, {path: new}, message, parent=base, base_tree_of=base)
+                               "the same change was closed without merging")  # fmt: skip
+    platform.commit_files(branch, {p.path: p.new}, texts.message, parent=base, base_tree_of=base)
+    p.result.state.meta[REFRESHED] = p.now
     if pr is None:
-        pr = platform.create_pull(branch, title, body, cfg.pr.labels)
+        pr = platform.create_pull(branch, texts.title, texts.body, cfg.pr.labels)
         return PullOutcome("opened", pr.number, pr.html_url)
-    if pr.title != title or (pr.body or "") != body:
-        platform.edit_pull(pr, title, body)
-    elif current:
-        return PullOutcome("unchanged", pr.number, pr.html_url)
+    platform.edit_pull(pr, texts.title, texts.body)
     return PullOutcome("updated", pr.number, pr.html_url)
+
+
+def _nothing_to_act_on(
+    platform: Platform, pr: PullRequest | None, rw: RewriteResult
+) -> PullOutcome:
+    drift = (
+        f" ({len(rw.changed_lines)} lines of drift wait for the next change)" if rw.changed else ""
+    )
+    if pr is None:
+        return PullOutcome("none", detail="nothing to act on" + drift)
+    if read_meta(pr.body).get("kind") == "refresh" and rw.changed:
+        return PullOutcome("unchanged", pr.number, pr.html_url, "a refresh, still pending")
+    platform.comment(pr, "The change this pull request proposed is no longer needed (the list "
+                         "already shows it, or the links recovered), so awesome-monitor closes "
+                         "it.")  # fmt: skip
+    platform.close_pull(pr)
+    return PullOutcome("closed", pr.number, pr.html_url, "nothing left to act on")
+
+
+def _print_dry_run(texts: Texts, p: Proposal, wanted: bool) -> None:
+    if not wanted:
+        print(
+            "no pull request: nothing to act on"
+            + (" (drift only: it waits for the next change)" if p.rewritten.changed else "")
+        )
+        return
+    diff = unified_diff(p.path, p.old, p.new) or "(no change)"
+    print(f"title: {texts.title}\n\n{texts.body}\n{diff}")
 
 
 def _blocked(platform: Platform, pr: PullRequest | None, branch: str, sha: str) -> PullOutcome:

@@ -1,17 +1,20 @@
-"""The rewrite engine: a parsed list + this run's verdicts → the list's new text.
+"""The rewrite engine: a parsed list + this run's judgements → the list's new text, and
+why each changed line changed.
 
-Pure and byte-careful. The result is the input with a few edits, each at an exact
-offset and never across a line break (so line endings and line numbers are kept):
+Pure and byte-careful. The result is the input with a few edits, each at an exact offset
+and never across a line break (so line endings and line numbers are kept), all in places
+the bot owns:
 
-- tables: the bot owns one column (`status.column`), added at the end of the header,
-  the alignment row and every body row, then updated in place (found by its header);
-- lists and paragraphs: a note right after a monitored link,
-  ` <!-- awesome-monitor -->★ 1.2k · 2024-03<!-- /awesome-monitor -->`, replaced in
-  place on later runs (a note the link no longer wants is removed);
+- tables: the column whose header carries `<!-- awesome-monitor -->` (`bot.render.columns`),
+  added when missing (never over a maintainer's column of the same name);
+- lists and paragraphs: a note between `<!-- awesome-monitor -->` markers (`bot.render.spans`
+  says where), replaced in place on later runs;
 - moved repositories: the URL (and the link text, where it is the URL verbatim).
 
-Every edit lands in a canonical form that the next run finds and rewrites to the same
-bytes, so a second rewrite with the same verdicts is byte-identical."""
+Every edit carries a reason: an actionable one (`new`, `dead`, `revived`, `archived`,
+`new version`, `withdrawn`, `moved`) or `drift` / `layout` / `removed`, which ride along
+but never justify a rewrite on their own. A second rewrite with the same judgements is
+byte-identical."""
 
 from __future__ import annotations
 
@@ -19,30 +22,23 @@ import bisect
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from jinja2 import Environment
 
 from bot.check.judge import Judgement
 from bot.check.model import Verdict
 from bot.config import StatusConfig
-from bot.parse.markdown import (
-    NOTE_CLOSE,
-    NOTE_OPEN,
-    Document,
-    Link,
-    Row,
-    Syntax,
-    Table,
-    status_cells,
-)
+from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, Link, Row, Syntax, Table
+from bot.render.columns import Column, header_for, owned_column, padded
+from bot.render.display import ACTIONABLE, Shown, change_reason
 from bot.render.sections import match_sections, row_name
-from bot.render.status import escape_cell, render_cell, render_note
+from bot.render.spans import NOTE_AT, NOTE_AT_END, Anchor, anchor, url_in_text
+from bot.render.status import View, render_cell, render_note
 
-# An existing note right at a link's end (same line; the space before it is ours too).
-_NOTE_AT = re.compile(r"[ \t]*" + re.escape(NOTE_OPEN) + r"[^\r\n]*?" + re.escape(NOTE_CLOSE))
+_NOTE_SYNTAX = {Syntax.INLINE, Syntax.REFERENCE, Syntax.AUTOLINK, Syntax.BARE}
 # A replacement URL we can write into any link syntax (and table cell) unquoted.
 _SAFE_URL = re.compile(r"[^\s<>()\[\]\"'`\\|]+")
-_NOTE_SYNTAX = {Syntax.INLINE, Syntax.REFERENCE, Syntax.AUTOLINK, Syntax.BARE}
 
 
 @dataclass(frozen=True)
@@ -52,6 +48,13 @@ class Edit:
     new: str
     kind: str  # cell | note | url | url_text
     line: int  # 1-based line (the same in input and output)
+    reason: str  # see the module docstring
+    subject: str = ""  # the link's URL, or the table row's name
+    text: str = ""  # what the list shows now (a note's or a cell's text)
+
+    @property
+    def actionable(self) -> bool:
+        return self.reason in ACTIONABLE
 
 
 @dataclass
@@ -61,12 +64,23 @@ class RewriteResult:
     changed_lines: set[int] = field(default_factory=set)  # 1-based, same in input and output
     moved: list[tuple[str, str]] = field(default_factory=list)  # (old URL, new URL) replaced
     edits: list[Edit] = field(default_factory=list)  # the edits that changed bytes
-    tables: int = 0  # tables with a status column
+    tables: int = 0  # tables with a bot column
+    new_columns: int = 0  # of which the column is added by this rewrite
+    rows: int = 0  # table rows with a status
     notes: int = 0  # notes written
+    notices: list[str] = field(default_factory=list)  # e.g. a maintainer's own Status column
 
     @property
     def changed(self) -> bool:
         return bool(self.changed_lines)
+
+    @property
+    def actionable(self) -> list[Edit]:
+        return [e for e in self.edits if e.actionable]
+
+    @property
+    def drift_only(self) -> bool:
+        return self.changed and not self.actionable
 
 
 def _key(link: Link) -> tuple[str, int, int, int]:
@@ -75,19 +89,29 @@ def _key(link: Link) -> tuple[str, int, int, int]:
 
 class _Rewriter:
     def __init__(
-        self, doc: Document, verdicts: list[Judgement], status: StatusConfig, env: Environment
+        self,
+        doc: Document,
+        verdicts: list[Judgement],
+        status: StatusConfig,
+        env: Environment,
+        today: datetime,
     ) -> None:
-        self.doc, self.status, self.env = doc, status, env
+        self.doc, self.status, self.env, self.today = doc, status, env, today
         self.kinds = set(status.note_kinds)
-        owned = sorted(span for t in doc.tables for span in status_cells(t, status.column))
+        owned = sorted(
+            (r.cells[c].start, r.cells[c].end)
+            for t in doc.tables
+            if (c := owned_column(t)) is not None and not t.nested
+            for r in t.rows
+            if c < len(r.cells)
+        )
         starts = [a for a, _ in owned]
 
         def in_cell(offset: int) -> bool:
             i = bisect.bisect_right(starts, offset) - 1
             return i >= 0 and offset < owned[i][1]
 
-        # Links in the bot's own cells are its output (when the caller parsed without
-        # `status_column`): never list links.
+        # Links in the bot's own cells are its output, never list links.
         self.links = [lk for lk in doc.links if not in_cell(lk.start)]
         keys = {_key(lk) for lk in self.links}
         self.by_link: dict[tuple[str, int, int, int], Judgement] = {}
@@ -97,78 +121,73 @@ class _Rewriter:
         self.by_line: dict[int, list[Link]] = {}
         for lk in self.links:
             self.by_line.setdefault(lk.use_line, []).append(lk)
+        self.pad = padded(doc)
         self.edits: list[Edit] = []
         self.result = RewriteResult(text=doc.text)
+
+    def view(self, shown: str | None) -> View:
+        return View(self.today, self.status, Shown.read(shown or ""))
 
     def verdicts_of(self, links: list[Link]) -> list[Judgement]:
         return [v for lk in links if (v := self.by_link.get(_key(lk))) is not None]
 
-    def add(self, start: int, end: int, new: str, kind: str) -> None:
+    def add(self, start: int, end: int, new: str, kind: str, reason: str, subject: str = "",
+            text: str = "") -> None:  # fmt: skip
         line = bisect.bisect_right(self.doc.line_starts, start)
-        self.edits.append(Edit(start, end, new, kind, line))
+        self.edits.append(Edit(start, end, new, kind, line, reason, subject, text))
 
     # -- tables ---------------------------------------------------------------
     def table(self, table: Table) -> None:
         if table.nested:  # rows carry a list or quote prefix: cells are not ours to count
             return
-        col = table.column(self.status.column)
+        col = owned_column(table)
         own = [self.by_line.get(row.line, []) for row in table.rows]
         named = _without_column(table, col)  # rows are named by their own cells only
         sections = match_sections(self.doc, named, self.status.sections)
         for i, s in sections.items():  # a heading holding the table is no row's own section
             if s is not None and s.line <= table.first_line <= s.end_line:
                 sections[i] = None
-        monitored = any(lk.kind in self.kinds for links in own for lk in links)
+        # Web links alone make no column (an alive one has nothing to say), but once a
+        # table has the column, its dead web links are counted in their row.
+        monitored = any(lk.kind in self.kinds and lk.kind != "web" for ls in own for lk in ls)
         if col is None and not monitored and not any(sections.values()):
             return
-        self.result.tables += 1
-        target = len(table.header.cells) if col is None else col
+        header, notice = header_for(table, self.status.column) if col is None else ("", None)
+        column = Column(self.doc, table, col, self.pad)
         texts: list[str] = []
-        for i in range(len(table.rows)):
-            mine = [lk for lk in own[i] if lk.kind in self.kinds]
+        for i, row in enumerate(table.rows):
+            mine = [lk for lk in own[i] if lk.kind in self.kinds and lk.kind != "web"]
+            web = [lk for lk in own[i] if lk.kind == "web" and lk.kind in self.kinds]
             if mine:
                 source = self.verdicts_of(mine)
             elif sections[i] is not None:
                 source = self.verdicts_of(self.doc.links_in_section(sections[i]))
-            elif own[i]:
-                source = self.verdicts_of(own[i])
             else:
-                source = []
-                self.result.unmatched_rows.append(row_name(named, named.rows[i]))
-            texts.append(render_cell(self.env, source))
-        # Cells are not padded to a common width: one changed cell must not rewrite
-        # every row of the table.
+                source = self.verdicts_of(own[i])
+                if not own[i]:
+                    self.result.unmatched_rows.append(row_name(named, named.rows[i]))
+            if mine or sections[i] is not None:
+                source += self.verdicts_of(web)  # a dead web link is counted in its row
+            current = column.current(row)
+            text = render_cell(self.env, source, self.view(current))
+            texts.append((current or "") if text is None else text)
+        self.result.tables += 1
+        self.result.rows += sum(1 for t in texts if t)
         if col is None:
-            self.cell(table.header, target, escape_cell(self.status.column), insert=True)
-            self.cell(table.delimiter, target, _alignment(table), insert=True)
-        for row, text in zip(table.rows, texts, strict=True):
-            self.cell(row, target, text, insert=col is None)
-
-    def cell(self, row: Row, index: int, text: str, insert: bool) -> None:
-        """Write `text` as cell `index` of `row`, in one canonical form per row shape:
-        ` text |` after a trailing pipe, ` | text` at the end of a row without one,
-        padding a short (ragged) row with empty cells first."""
-        line = self.doc.text[row.start : row.end]
-        content_end = row.start + len(line.rstrip())
-        cells = row.cells
-        if index < len(cells):
-            cell = cells[index]
-            if insert:  # a new column before surplus cells (GFM ignores those anyway)
-                self.add(cell.start, cell.start, f" {text} |", "cell")
-            elif index < len(cells) - 1 or row.trailing_pipe:
-                self.add(cell.start, cell.end, f" {text} ", "cell")
-            elif text:
-                self.add(cell.start, cell.end, f" {text}", "cell")
-            elif cell.start > row.start:
-                # Empty and last without a closing pipe: drop the cell, pipe and all,
-                # as a row without it is the stable form of an empty status.
-                self.add(cell.start - 1, cell.end, "", "cell")
-            return
-        pieces = [""] * (index - len(cells)) + [text]
-        if row.trailing_pipe:
-            self.add(content_end, content_end, "".join(f" {p} |" for p in pieces), "cell")
-        elif text:
-            self.add(row.end, row.end, "".join(f" | {p}" for p in pieces), "cell")
+            self.result.new_columns += 1
+            if notice:
+                self.result.notices.append(notice)
+        rows = {r.start: (named.rows[i], texts[i]) for i, r in enumerate(table.rows)}
+        for e in column.edits(header, texts):
+            starts = self.doc.line_starts
+            row = rows.get(starts[bisect.bisect_right(starts, e.start) - 1])
+            if row is None:  # the header or the delimiter
+                reason = "new" if col is None else "layout"
+                self.add(e.start, e.end, e.new, "cell", reason)
+                continue
+            old, new = Shown.read(e.old_text), Shown.read(row[1])
+            reason = change_reason(old, new) or "layout"
+            self.add(e.start, e.end, e.new, "cell", reason, row_name(named, row[0]), row[1])
 
     # -- notes ----------------------------------------------------------------
     def notes(self) -> None:
@@ -176,11 +195,16 @@ class _Rewriter:
         heading_lines = {s.line for s in self.doc.sections}
         done: set[int] = set()
         for lk in self.links:
-            at = _construct_end(self.doc, lk)
-            if at is None or at in done or lk.syntax is Syntax.DEFINITION:
+            if lk.syntax is Syntax.DEFINITION:
                 continue
-            done.add(at)
-            existing = _NOTE_AT.match(self.doc.text, at)
+            where = anchor(self.doc, lk)
+            if where is None or where.at in done:
+                continue
+            done.add(where.at)
+            after = NOTE_AT.match(self.doc.text, lk.construct_end)
+            existing = NOTE_AT.match(self.doc.text, where.at)
+            if where.line_end and after is not None:  # an earlier note right after the link
+                self.add(after.start(), after.end(), "", "note", "layout", lk.raw_url)
             wanted = (
                 self.status.notes
                 and lk.kind in self.kinds
@@ -188,33 +212,43 @@ class _Rewriter:
                 and lk.use_line not in table_lines
                 and lk.use_line not in heading_lines
             )
-            end = existing.end() if existing else at
-            if not wanted:
-                if existing:
-                    self.add(at, end, "", "note")
-                continue
             v = self.by_link.get(_key(lk))
-            if v is None:  # nothing known this run: leave any note as it is
+            note = render_note(self.env, v, self.view(_note_text(existing))) if v else None
+            if not wanted:
+                note = ""
+            elif note is None:  # nothing durable known: what the list shows stays
                 continue
-            self.add(at, end, f" {NOTE_OPEN}{render_note(self.env, v)}{NOTE_CLOSE}", "note")
+            self._note(where, existing, note, lk)
+
+    def _note(self, where: Anchor, existing, note: str, lk: Link) -> None:  # noqa: ANN001
+        old = _note_text(existing)
+        end = existing.end() if existing else where.at
+        body = f"{NOTE_OPEN}{note}{NOTE_CLOSE}"
+        new = (f" ({body})" if where.paren else f" {body}") if note else ""
+        if new:
             self.result.notes += 1
+        if self.doc.text[where.at : end] == new:
+            return
+        reason = change_reason(Shown.read(old or ""), Shown.read(note)) or "layout"
+        self.add(where.at, end, new, "note", reason, lk.raw_url, note)
 
     # -- moved ----------------------------------------------------------------
     def moved(self) -> None:
+        safe = _SAFE_URL
         spans: set[tuple[int, int]] = set()
         for lk in self.links:
             v = self.by_link.get(_key(lk))
             new = v.moved_to if v is not None and v.verdict == Verdict.MOVED else None
-            if not new or new == lk.raw_url or not _SAFE_URL.fullmatch(new):
+            if not new or new == lk.raw_url or not safe.fullmatch(new):
                 continue
             if (lk.start, lk.end) not in spans:
                 spans.add((lk.start, lk.end))
-                self.add(lk.start, lk.end, new, "url")
+                self.add(lk.start, lk.end, new, "url", "moved", lk.raw_url, new)
                 if (lk.raw_url, new) not in self.result.moved:
                     self.result.moved.append((lk.raw_url, new))
             if lk.syntax is Syntax.INLINE:
-                for a, b in _url_in_text(self.doc.text, lk):
-                    self.add(a, b, new, "url_text")
+                for a, b in url_in_text(self.doc.text, lk):
+                    self.add(a, b, new, "url_text", "moved", lk.raw_url, new)
 
     # -- apply ----------------------------------------------------------------
     def apply(self) -> RewriteResult:
@@ -234,13 +268,23 @@ class _Rewriter:
         return self.result
 
 
+def _note_text(match) -> str | None:  # noqa: ANN001
+    if match is None:
+        return None
+    text = match.group(0)
+    return text[text.index(NOTE_OPEN) + len(NOTE_OPEN) : text.rindex(NOTE_CLOSE)]
+
+
 def rewrite(
-    doc: Document, verdicts: list[Judgement], status: StatusConfig, env: Environment
+    doc: Document,
+    verdicts: list[Judgement],
+    status: StatusConfig,
+    env: Environment,
+    today: datetime | None = None,
 ) -> RewriteResult:
-    """The document with the bot's status written in: see the module docstring.
-    `doc` should be parsed with `status_column=status.column`; verdicts for links the
-    document does not hold are ignored."""
-    r = _Rewriter(doc, verdicts, status, env)
+    """The document with the bot's status written in: see the module docstring. Verdicts
+    for links the document does not hold are ignored."""
+    r = _Rewriter(doc, verdicts, status, env, today or datetime.now(UTC))
     for table in doc.tables:
         r.table(table)
     r.notes()
@@ -258,83 +302,4 @@ def _without_column(table: Table, col: int | None) -> Table:
     return dataclasses.replace(table, rows=[drop(r) for r in table.rows])
 
 
-def _alignment(table: Table) -> str:
-    """The new column aligns like the last one: `---`, `:---`, `---:` or `:---:`."""
-    last = table.delimiter.cells[-1].text.strip() if table.delimiter.cells else ""
-    left, right = last.startswith(":"), last.endswith(":") and len(last) > 1
-    return f"{':' if left else ''}---{':' if right else ''}"
-
-
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
-_BRACKETS = re.compile(r"\\.|\[|\]|[\r\n]")
-_LABEL = re.compile(r"\[(?:[^\[\]\\\r\n]|\\.)*\]")
-
-
-def _depth(s: str) -> int:
-    """Unescaped `[` minus `]`, code spans left out."""
-    s = _CODE_SPAN.sub("", re.sub(r"\\.", "", s))
-    return s.count("[") - s.count("]")
-
-
-def _construct_end(doc: Document, lk: Link) -> int | None:
-    """Where a link's note goes. For reference uses the parser's end can fall inside
-    the link text (`[![alt][badge]][ref]`): check that the brackets opened on the line
-    are closed there, else walk on to the closing `]` and its `[label]`; None when
-    unsure (no note is better than a note inside a link)."""
-    at = lk.construct_end
-    # The construct must end as its syntax does; anything else means the parser lost
-    # track (a reference use and an inline link to the same URL in one paragraph).
-    closing = {Syntax.INLINE: ")", Syntax.REFERENCE: "]", Syntax.AUTOLINK: ">"}.get(lk.syntax)
-    if closing and not doc.text.startswith(closing, at - 1):
-        return None
-    if lk.syntax is Syntax.REFERENCE and doc.text.startswith(("(", "["), at):
-        return None  # really the text of a following inline link: a note would break it
-    if lk.syntax is not Syntax.REFERENCE:
-        return at
-    line_start = doc.line_starts[bisect.bisect_right(doc.line_starts, at) - 1]
-    depth = _depth(doc.text[line_start:at])
-    if depth <= 0:
-        return at
-    for m in _BRACKETS.finditer(doc.text, at):
-        tok = m.group()
-        if tok in "\r\n":
-            return None
-        depth += {"[": 1, "]": -1}.get(tok, 0)
-        if depth == 0:
-            label = _LABEL.match(doc.text, m.end())
-            return label.end() if label else m.end()
-    return None
-
-
-_URL_TAIL = r"(?![\w/#?%~+=&@-]|\.\w)"
-
-
-def _url_in_text(text: str, lk: Link) -> list[tuple[int, int]]:
-    """Spans of the link's old URL written verbatim in its text (`[https://x](https://x)`,
-    `[name : https://x](https://x)`); nothing when the text holds other links."""
-    i = lk.start
-    if i > 0 and text[i - 1] == "<":
-        i -= 1
-    while i > 0 and text[i - 1] in " \t\r\n":
-        i -= 1
-    if not text.startswith("](", i - 2):
-        return []
-    close = i - 2
-    depth, j = 0, close - 1
-    while j >= 0:
-        c = text[j]
-        escaped = j > 0 and text[j - 1] == "\\"
-        if c == "]" and not escaped:
-            depth += 1
-        elif c == "[" and not escaped:
-            if depth == 0:
-                break
-            depth -= 1
-        j -= 1
-    if j < 0:
-        return []
-    inner = text[j + 1 : close]
-    if "](" in inner or "<" in inner:
-        return []
-    pattern = re.compile(r"(?<![\w/.:%-])" + re.escape(lk.raw_url) + _URL_TAIL)
-    return [(j + 1 + m.start(), j + 1 + m.end()) for m in pattern.finditer(inner)]
+__all__ = ["NOTE_AT_END", "Edit", "RewriteResult", "rewrite"]

@@ -1,23 +1,26 @@
-"""What the bot says about a link or a table row: verdicts → template context → one line.
+"""What the bot says about a link or a table row: judgements → template context → one line.
 
-The wording lives in the templates `note.md.j2` (one link, in lists and paragraphs)
-and `cell.md.j2` (a table row: its own links, or the section the row names). This
-module only decides the facts: which repository speaks for a row (the `official`
-one, else the most starred), the latest arXiv version, and counts of the rest.
-Everything shown is rounded (stars, months) so unchanged data renders identically."""
+Only durable states reach the list: alive with its facts, archived, dead, a paper's
+version. A link without a durable answer this run shows its last good observation (the
+judge restores it), and one never answered contributes nothing. The wording lives in the
+templates `note.md.j2` (one link) and `cell.md.j2` (a table row: its own links, or the
+section the row names); this module decides the facts, with the hysteresis of
+`bot.render.display` against what the file shows."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment
 
 from bot.check.judge import Judgement
-from bot.check.model import Verdict
+from bot.check.model import Facts, Verdict
+from bot.config import StatusConfig
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN
-from bot.parse.target import Kind
+from bot.render.display import Shown, activity, format_count, moved_enough
 
 NOTE_TEMPLATE = "note.md.j2"
 CELL_TEMPLATE = "cell.md.j2"
@@ -28,22 +31,35 @@ _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 
 
 @dataclass(frozen=True)
-class LinkStatus:
-    """The facts about one link that a template may show."""
+class View:
+    """How to show things this run: the day, the settings, and what is shown now."""
 
-    kind: str  # repo | paper | web
-    state: str  # alive | archived | moved | dead | failing | not_checked
+    today: datetime
+    status: StatusConfig
+    shown: Shown = field(default_factory=Shown)
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    """The facts about one link that a template may show (all durable)."""
+
+    provider: str  # github | arxiv | huggingface | web | …
+    state: str  # alive | archived | dead
     official: bool = False
-    stars: int | None = None
-    last_commit: str | None = None  # ISO date, the template rounds to the month
+    counts: tuple[str, ...] = ()  # "★ 12k", "♥ 120" (rounded, with hysteresis)
+    main_count: int | None = None  # the first raw count: the most starred speaks for a row
+    activity: str = ""  # "", "2024", "stale since 2021"
     archived: bool = False
-    moved: bool = False
-    moved_to: str | None = None  # new owner/name
     since: str | None = None  # month of the first failure, for dead links
     version: int | None = None  # latest arXiv version
-    version_url: str | None = None
-    updated: str | None = None  # ISO date of the latest version
-    withdrawn: bool = False
+    version_date: str | None = None  # its month
+    labels: tuple[str, ...] = ()  # "withdrawn", "gated", …
+    arxiv_id: str | None = None
+
+    @property
+    def version_url(self) -> str | None:
+        """The latest version's page, for a template that links it."""
+        return f"https://arxiv.org/abs/{self.arxiv_id}v{self.version}" if self.version else None
 
 
 @dataclass
@@ -60,72 +76,79 @@ def is_official(text: str) -> bool:
     return bool(_OFFICIAL.search(text))
 
 
-def link_status(v: Judgement) -> LinkStatus:
-    t = v.link.target
-    kind = "repo" if t.repo_key else "paper" if t.kind == Kind.ARXIV else "web"
+def durable(v: Judgement) -> bool:
+    """Whether the link has something durable to show: a verdict, or a restored one."""
     if v.verdict == Verdict.DEAD:
-        state = "dead"
-    elif v.failing:
-        state = "failing"
-    elif v.verdict == Verdict.UNKNOWN and not v.stale:
-        state = "not_checked"
-    elif v.verdict == Verdict.MOVED:
-        state = "moved"
-    elif v.verdict == Verdict.ARCHIVED or (v.repo is not None and v.repo.archived):
-        state = "archived"
-    else:
-        state = "alive"
-    ok = state in ("alive", "archived", "moved")
-    ro, po = v.repo if ok else None, v.paper if ok else None
-    version = po.version if po else None
-    arxiv_id = po.arxiv_id if po else t.arxiv_id
+        return True
+    if v.verdict == Verdict.UNKNOWN:
+        return v.stale and v.observation is not None
+    return v.observation is not None
+
+
+def link_status(v: Judgement, view: View) -> LinkStatus | None:
+    """The durable facts of one link, or None when it never had an answer."""
+    if not durable(v):
+        return None
+    provider = v.provider or "web"
+    official = is_official(v.link.text)
+    if v.verdict == Verdict.DEAD:
+        since = v.failing_since[:7] if v.failing_since else None
+        return LinkStatus(provider, "dead", official, since=since)
+    facts = v.observation.facts() if v.observation is not None else Facts()
+    archived = facts.archived or v.verdict == Verdict.ARCHIVED
+    counts = tuple(_count(sym, n, view) for sym, n in facts.counts)
+    cfg = view.status
     return LinkStatus(
-        kind=kind,
-        state=state,
-        official=is_official(v.link.text),
-        stars=ro.stars if ro else None,
-        last_commit=(ro.last_commit or ro.pushed_at) if ro else None,
-        archived=bool(ro and ro.archived) or v.verdict == Verdict.ARCHIVED,
-        moved=v.verdict == Verdict.MOVED,
-        moved_to=ro.moved_to if ro and v.verdict == Verdict.MOVED else None,
-        since=v.failing_since[:7] if v.failing_since and state == "dead" else None,
-        version=version,
-        version_url=f"https://arxiv.org/abs/{arxiv_id}v{version}" if version and arxiv_id else None,
-        updated=po.updated if po else None,
-        withdrawn=bool(po and po.withdrawn),
+        provider=provider,
+        state="archived" if archived else "alive",
+        official=official,
+        counts=counts,
+        main_count=facts.counts[0][1] if facts.counts else None,
+        activity=activity(facts.activity, view.today, cfg.recent_days, cfg.stale_after),
+        archived=archived,
+        version=facts.version,
+        version_date=facts.version_date[:7] if facts.version_date else None,
+        labels=facts.labels,
+        arxiv_id=v.link.target.arxiv_id,
     )
 
 
-def _identity(v: Judgement) -> tuple[str, str]:
-    t = v.link.target
-    return t.kind.value, t.url.rstrip("/").lower()
+def _count(symbol: str, n: int, view: View) -> str:
+    """`★ 12k`, or the count the file shows while the real one has not moved enough."""
+    cfg = view.status
+    shown = view.shown.counts.get(symbol)
+    if shown is not None and not moved_enough(shown[1], n, cfg.star_change, cfg.star_min_change):
+        return f"{symbol} {shown[0]}"
+    return f"{symbol} {format_count(n)}"
 
 
-def summarise(verdicts: list[Judgement]) -> RowSummary:
+def _identity(v: Judgement) -> str:
+    return v.link.target.url.rstrip("/").lower()
+
+
+def summarise(verdicts: list[Judgement], view: View) -> RowSummary:
     """One repository (official, else most starred) and the first paper speak for the
-    row; the other distinct targets are counted by what is wrong with them."""
-    seen: dict[tuple[str, str], LinkStatus] = {}
+    row; the other distinct links are counted by what is wrong with them."""
+    seen: dict[str, LinkStatus | None] = {}
     for v in verdicts:
-        seen.setdefault(_identity(v), link_status(v))
-    statuses = list(seen.values())
-    repos = [s for s in statuses if s.kind == "repo"]
+        if _identity(v) not in seen:
+            seen[_identity(v)] = link_status(v, view)
+    statuses = [s for s in seen.values() if s is not None]
+    repos = [s for s in statuses if s.main_count is not None]
     main = next((s for s in repos if s.official), None)
-    if main is None:
-        starred = [s for s in repos if s.stars is not None]
-        # max() keeps the first of equals: the list order breaks ties.
-        main = max(starred, key=lambda s: s.stars or 0) if starred else None
     if main is None and repos:
-        main = repos[0]
-    paper = next((s for s in statuses if s.kind == "paper" and s.version), None)
-    counts = dict.fromkeys(("archived", "moved", "dead", "failing", "not_checked"), 0)
+        # max() keeps the first of equals: the list order breaks ties.
+        main = max(repos, key=lambda s: s.main_count or 0)
+    paper = next((s for s in statuses if s.version), None)
+    counts = dict.fromkeys(("archived", "dead"), 0)
     for s in statuses:
         if s is main or s is paper:
             continue
-        if s.state in ("dead", "failing", "not_checked", "moved"):
-            counts[s.state] += 1
+        if s.state == "dead":
+            counts["dead"] += 1
         elif s.archived:
             counts["archived"] += 1
-    return RowSummary(main=main, paper=paper, counts=counts, links=len(statuses))
+    return RowSummary(main=main, paper=paper, counts=counts, links=len(seen))
 
 
 def one_line(text: str) -> str:
@@ -134,24 +157,31 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def render_note(env: Environment, v: Judgement) -> str:
-    return one_line(env.get_template(NOTE_TEMPLATE).render(s=link_status(v)))
+def render_note(env: Environment, v: Judgement, view: View) -> str | None:
+    """A link's note; "" when there is nothing to say (an alive web link), None when
+    nothing durable is known (an existing note stays as it is)."""
+    s = link_status(v, view)
+    if s is None:
+        return None
+    return one_line(env.get_template(NOTE_TEMPLATE).render(s=s))
 
 
-def render_cell(env: Environment, verdicts: list[Judgement]) -> str:
+def render_cell(env: Environment, verdicts: list[Judgement], view: View) -> str | None:
     """A table cell: one line, `|` escaped, never ending in a backslash (that would
-    escape the cell's closing pipe)."""
+    escape the cell's closing pipe). None when none of the row's links has anything
+    durable to show (the cell stays as it is)."""
     if not verdicts:
         return ""
-    summary = summarise(verdicts)
+    if not any(durable(v) for v in verdicts):
+        return None
+    summary = summarise(verdicts, view)
     ctx: dict[str, Any] = {
         "main": summary.main,
         "paper": summary.paper,
         "counts": summary.counts,
         "links": summary.links,
     }
-    text = one_line(env.get_template(CELL_TEMPLATE).render(**ctx))
-    return escape_cell(text)
+    return escape_cell(one_line(env.get_template(CELL_TEMPLATE).render(**ctx)))
 
 
 def escape_cell(text: str) -> str:

@@ -1,0 +1,103 @@
+"""The words of the pull request: title, body and commit message, from templates, with
+every changed line listed under the reason it changed (a check's finding), and on the first
+pull request the legend of what the bot writes and how to turn each part off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.check.run import CheckResult
+from bot.config import Config
+from bot.publish.platform import meta_comment
+from bot.render.groups import groups, tally
+from bot.render.report import counted
+from bot.render.rewrite import Edit, RewriteResult
+from bot.render.templating import environment
+
+# Reasons in the order a maintainer reads them, with their heading.
+REASONS = {
+    "dead": "Newly dead",
+    "moved": "Moved (the link is fixed)",
+    "archived": "Newly archived",
+    "new version": "New paper versions",
+    "withdrawn": "Withdrawn papers",
+    "revived": "Back alive (the dead flag is removed)",
+    "unarchived": "No longer archived",
+    "new": "First status",
+    "drift": "Riding along: rounded counts and activity that moved",
+    "removed": "Notes removed (the link no longer has one)",
+    "layout": "Layout (the bot's own column and notes)",
+}
+
+
+@dataclass
+class Change:
+    line: int
+    subject: str
+    text: str
+
+
+@dataclass
+class Texts:
+    title: str
+    body: str
+    message: str
+    changes: dict[str, list[Change]] = field(default_factory=dict)
+
+
+def changes(rewritten: RewriteResult) -> dict[str, list[Change]]:
+    """The changed lines by reason: one entry per line and subject (a URL edit and the
+    same URL repeated in the link text are one change)."""
+    out: dict[str, list[Change]] = {r: [] for r in REASONS}
+    seen: set[tuple[str, int, str]] = set()
+    for e in sorted(rewritten.edits, key=lambda e: (e.line, e.start)):
+        key = (e.reason, e.line, e.subject)
+        if key in seen or (e.kind == "cell" and not e.subject):
+            continue  # a table's header and delimiter: said in the introduction
+        seen.add(key)
+        out.setdefault(e.reason, []).append(Change(e.line, e.subject, _shown(e)))
+    return {r: items for r, items in out.items() if items}
+
+
+def _shown(e: Edit) -> str:
+    return e.text if e.kind in ("cell", "note") else f"now {e.text}"
+
+
+def render(
+    cfg: Config,
+    path: str,
+    result: CheckResult,
+    rewritten: RewriteResult,
+    base: str,
+    meta: dict[str, str],
+    refresh: bool = False,
+) -> Texts:
+    env = environment(cfg.templates)
+    g = groups(result, cfg.status.stale_after)
+    by_reason = changes(rewritten)
+    first = rewritten.new_columns > 0 or len(by_reason.get("new", [])) > 10
+    ctx: dict[str, Any] = {
+        "path": path,
+        "summary": tally(result, g),
+        "counted": counted(result.counts),
+        "g": g,
+        "changes": by_reason,
+        "headings": REASONS,
+        "first": first,
+        "refresh": refresh,
+        "added": {
+            "tables": rewritten.new_columns,
+            "rows": rewritten.rows,
+            "notes": rewritten.notes,
+        },  # fmt: skip
+        "notices": rewritten.notices,
+        "column": cfg.status.column,
+        "base": base,
+        "limit": 50,
+        "meta": meta_comment(meta),
+    }
+    title = env.get_template("pr_title.txt.j2").render(ctx).strip()
+    body = env.get_template("pr_body.md.j2").render(ctx)
+    message = env.get_template("commit.txt.j2").render(ctx)
+    return Texts(title, body, message, by_reason)

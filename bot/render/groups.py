@@ -1,0 +1,101 @@
+"""The findings of a run, grouped for a maintainer: one item per distinct link (its first
+line), and the one tally every output prints (terminal, job summary, JSON, PR title, body
+and commit message), so their numbers always agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.check.judge import Judgement
+from bot.check.model import Verdict
+from bot.check.run import CheckResult
+from bot.parse.target import Kind
+from bot.render.display import is_stale
+from bot.render.templating import month
+
+
+@dataclass
+class Item:
+    line: int
+    url: str
+    detail: str
+
+
+@dataclass
+class Groups:
+    dead: list[Item] = field(default_factory=list)
+    moved: list[Item] = field(default_factory=list)
+    archived: list[Item] = field(default_factory=list)
+    new_versions: list[Item] = field(default_factory=list)
+    stale: list[Item] = field(default_factory=list)
+    failing: list[Item] = field(default_factory=list)
+    not_checked: list[Item] = field(default_factory=list)
+    unknown: list[Item] = field(default_factory=list)
+    malformed: list[Item] = field(default_factory=list)
+    redirects: list[Item] = field(default_factory=list)
+
+    def any(self) -> bool:
+        return any(getattr(self, f) for f in self.__dataclass_fields__)
+
+
+def run_day(result: CheckResult) -> datetime:
+    return datetime.fromisoformat((result.state.updated or "").replace("Z", "+00:00"))
+
+
+def groups(result: CheckResult, stale_after: int = 730) -> Groups:
+    """What a maintainer cares about, one item per distinct link (first line)."""
+    g = Groups()
+    seen: set[tuple[str, str]] = set()
+    today = run_day(result)
+
+    def add(name: str, v: Judgement, detail: str) -> None:
+        key = (name, v.link.url)
+        if key not in seen:
+            seen.add(key)
+            getattr(g, name).append(Item(v.link.use_line, v.link.raw_url, detail))
+
+    for v in result.verdicts:
+        since = f" since {v.failing_since[:10]}" if v.failing_since else ""
+        if v.verdict == Verdict.DEAD:
+            # No run count here: the PR body must not change from run to run.
+            add("dead", v, f"{v.error or 'failed'}, failing{since}")
+        elif v.failing:
+            add("failing", v, f"{v.error or 'failed'} (failure {v.failures_in_a_row}, "
+                              "not dead yet)")  # fmt: skip
+        elif v.not_checked:
+            add("not_checked", v, v.error or "not checked this run")
+        elif v.verdict == Verdict.UNKNOWN and not v.stale:
+            add("unknown", v, v.error or "could not tell")
+        if v.verdict == Verdict.MOVED and v.moved_to:
+            add("moved", v, f"now {v.moved_to}")
+        ro = v.repo
+        if ro and ro.archived and v.verdict in (Verdict.ARCHIVED, Verdict.MOVED):
+            when = f" on {ro.archived_at[:10]}" if ro.archived_at else ""
+            add("archived", v, f"archived{when}")
+        elif ro and v.link.target.kind == Kind.GITHUB_REPO and stale_after:
+            last = ro.last_commit or ro.pushed_at
+            if is_stale(last, today, stale_after):
+                add("stale", v, f"no commit since {(last or '')[:10]}")
+        if v.new_version and v.paper:
+            add("new_versions", v, f"v{v.previous_version} → v{v.paper.version} "
+                                   f"({month(v.paper.updated)})")  # fmt: skip
+        if v.link.target.problem:
+            add("malformed", v, v.error or v.link.target.problem)
+        if v.web and v.web.permanent_redirect and v.verdict != Verdict.DEAD:
+            add("redirects", v, f"redirects permanently to {v.web.permanent_redirect}")
+    return g
+
+
+TALLIED = ("dead", "moved", "archived", "new_versions", "stale", "failing", "unknown",
+           "not_checked", "malformed", "redirects")  # fmt: skip
+
+
+def tally(result: CheckResult, g: Groups) -> dict[str, int]:
+    """The run's numbers, in one unit: distinct links (a URL linked twice counts once)."""
+    out = {
+        "links": len(result.verdicts),
+        "distinct": len({v.link.url for v in result.verdicts}),
+    }
+    out.update({name: len(getattr(g, name)) for name in TALLIED})
+    return out
