@@ -30,7 +30,7 @@ class Evaluation:
 
 def parse_list(text: str, cfg: Config) -> Document:
     """The list's links, each claimed by the provider that checks it."""
-    return classify_links(parse(text, status_column=cfg.status.column))
+    return classify_links(parse(text))
 
 
 def evaluate(

@@ -10,6 +10,7 @@ from bot.parse.markdown import Syntax, parse
 from bot.parse.target import Kind
 from bot.render.sections import match_sections, row_name
 from tests.conftest import ROOT, corpus_files
+from tests.gfm_oracle import cmark_links, disagreement, marked
 
 CORPUS = corpus_files()
 needs_corpus = pytest.mark.skipif(not CORPUS, reason="../shared/corpus is absent")
@@ -60,6 +61,27 @@ def test_every_http_url_outside_code_is_found(path: Path) -> None:
         in_text = re.search(r"\[[^\]]*" + re.escape(text[m.start() : m.start() + 12]), src)
         in_code = "`" in src
         assert in_text or in_code, f"{path.name}:{line}: missed {src[:120]}"
+
+
+def _renders_as_github_does(text: str) -> None:
+    doc = parse(text)
+    missing, extra = disagreement(text, doc)
+    assert not missing, f"GitHub links these, the scanner does not: {dict(missing)}"
+    assert not extra, f"the scanner reports these, GitHub does not link them: {dict(extra)}"
+    mutated, expected = marked(text, doc)
+    assert cmark_links(mutated) == expected, "a span is not the link GitHub renders"
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_corpus_links_are_what_github_renders(path: Path) -> None:
+    """Our http(s) links (every use, as often as written) are cmark-gfm's, and every
+    span is the link a reader clicks."""
+    _renders_as_github_does(path.read_text(encoding="utf-8"))
+
+
+def test_sample_links_are_what_github_renders() -> None:
+    _renders_as_github_does(SAMPLE.read_text(encoding="utf-8"))
 
 
 @needs_corpus

@@ -17,8 +17,7 @@ from bot.check.judge import Judgement
 from bot.check.model import Outcome, PaperObservation, RepoObservation, Verdict, WebObservation
 from bot.cli import main
 from bot.config import StatusConfig
-from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, parse
-from bot.render.columns import owned_column
+from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, owned_column, parse
 from bot.render.rewrite import rewrite
 from bot.render.spans import NOTE_AT
 from bot.render.templating import environment
@@ -94,7 +93,7 @@ def test_a_50000_link_list_parses_and_rewrites(tmp_path: Path) -> None:
             lines.append(f"- [item {k}]({url}) - thing {k}.")
         lines.append("")
     text = "\n".join(lines) + "\n"
-    doc = parse(text, status_column=STATUS.column)
+    doc = parse(text)
     assert len(doc.links) == 50_000
     assert all(text[lk.start : lk.end] == lk.raw_url for lk in doc.links[::997])
     assert doc.links[-1].section is not None and doc.links[-1].section.title == "Part 99"
@@ -168,7 +167,7 @@ def test_ragged_table_gets_one_status_column(world: World) -> None:
     run = world.run("check", "--write")
     assert run.code == 0, run.err
     out = world.list_path.read_text(encoding="utf-8")
-    doc = parse(out, status_column="Status")
+    doc = parse(out)
     (table,) = doc.tables
     col = owned_column(table)
     assert col == 3 and len(table.rows) == 4
@@ -295,7 +294,7 @@ hostile_text = st.lists(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_text)
 def test_fuzz_parse_spans_and_rewrite(text: str) -> None:
-    doc = parse(text, status_column=STATUS.column)
+    doc = parse(text)
     for lk in doc.links:
         assert text[lk.start : lk.end] == lk.raw_url
         assert lk.start <= lk.end <= len(text) and lk.construct_end >= lk.end

@@ -123,3 +123,32 @@ def test_sections_nest_and_attribute_links() -> None:
 
 def test_normalise_name_ignores_case_space_and_punctuation() -> None:
     assert normalise_name("Inception-ResNet v2") == normalise_name("inception_resnet-V2")
+
+
+def test_href_is_where_a_click_goes(doc) -> None:
+    hrefs = {lk.raw_url: lk.href for lk in doc.links}
+    assert hrefs["www.wwwonly.com/z"] == "http://www.wwwonly.com/z"
+    assert hrefs["https://example.com/a b"] == "https://example.com/a b"
+    assert doc.links[0].url == "https://github.com/Owner/Repo"
+    text = "[e](https://x.example/?a=1&amp;b=\\_2) <https://y.example/&amp;>\n"
+    assert [lk.href for lk in parse(text).links] == [
+        "https://x.example/?a=1&b=_2",
+        "https://y.example/&",
+    ]
+    assert not any(lk.ignored for lk in doc.links)
+
+
+def test_bot_notes_and_status_cells_are_not_list_links() -> None:
+    text = (
+        "- [a](https://a.example/) <!-- awesome-monitor -->[v2](https://n.example/)"
+        "<!-- /awesome-monitor -->\n\n"
+        "| Name | Status <!-- awesome-monitor column --> |\n|---|---|\n"
+        "| [b](https://b.example/) | [v1](https://s.example/) |\n"
+    )
+    assert [lk.raw_url for lk in parse(text).links] == [
+        "https://a.example/",
+        "https://b.example/",
+    ]
+    # A Status column without the mark is the maintainer's: its links are list links.
+    theirs = text.replace(" <!-- awesome-monitor column -->", "")
+    assert "https://s.example/" in [lk.raw_url for lk in parse(theirs).links]

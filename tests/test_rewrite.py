@@ -15,9 +15,8 @@ import pytest
 from bot.check.judge import Judgement
 from bot.check.model import Outcome, PaperObservation, RepoObservation, Verdict
 from bot.config import StatusConfig
-from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, parse
+from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, owned_column, parse
 from bot.parse.target import Kind
-from bot.render.columns import owned_column
 from bot.render.rewrite import RewriteResult, rewrite
 from bot.render.spans import NOTE_AT
 from bot.render.templating import environment, format_stars
@@ -95,15 +94,15 @@ def carry(verdicts: list[Judgement], doc: Document) -> list[Judgement]:
 
 
 def run(text: str, verdicts=None, status: StatusConfig = STATUS, env=None, **kw) -> RewriteResult:
-    doc = parse(text, status.column)
+    doc = parse(text)
     vs = fake_verdicts(doc, **kw) if verdicts is None else verdicts(doc)
     return rewrite(doc, vs, status, env or environment(), TODAY)
 
 
 def rewrite_again(first: RewriteResult, before: str, env=None, **kw) -> RewriteResult:
     """Rewrite the output with the verdicts of the first run carried over."""
-    doc1 = parse(before, STATUS.column)
-    doc2 = parse(first.text, STATUS.column)
+    doc1 = parse(before)
+    doc2 = parse(first.text)
     vs = carry(fake_verdicts(doc1, **kw), doc2)
     return rewrite(doc2, vs, STATUS, env or environment(), TODAY)
 
@@ -113,7 +112,7 @@ def strip_bot(out: str, original: str | Document, column: str = "Status", moved=
     the empty cells it padded short rows with), and with moved URLs put back. Found
     from the output's own structure; the input only says how many cells a row had."""
     text = NOTE_RE.sub("", out)
-    doc = parse(text, column)
+    doc = parse(text)
     had = {
         row.line: len(row.cells)
         for t in (parse(original) if isinstance(original, str) else original).tables
@@ -145,13 +144,13 @@ def strip_bot(out: str, original: str | Document, column: str = "Status", moved=
 
 def link_set(text: str | Document, moved=()) -> list[tuple[str, str, int]]:
     back = {new: old for old, new in moved}
-    doc = parse(text, STATUS.column) if isinstance(text, str) else text
+    doc = parse(text) if isinstance(text, str) else text
     return [(lk.syntax.value, back.get(lk.raw_url, lk.raw_url), lk.use_line) for lk in doc.links]
 
 
 def cells(text: str, column: str = "Status") -> list[list[str]]:
     """Status cell texts of each table that has the bot's column."""
-    doc = parse(text, column)
+    doc = parse(text)
     out = []
     for t in doc.tables:
         s = owned_column(t)
@@ -174,7 +173,7 @@ BIG_UNOFFICIAL = "https://github.com/kuangliu/pytorch-cifar/blob/master/models/p
 
 def test_sample_table_gets_a_status_cell_for_every_row(sample: str) -> None:
     r = run(sample, stars={OFFICIAL: 1234, BIG_UNOFFICIAL: 99_999})
-    doc = parse(r.text, STATUS.column)
+    doc = parse(r.text)
     (table,) = doc.tables
     assert table.header.cells[-1].text.strip() == "Status <!-- awesome-monitor column -->"
     dashes = table.delimiter.cells[-1].text.strip()
@@ -201,15 +200,18 @@ def test_sample_every_code_and_pdf_line_gets_one_note(sample: str) -> None:
     lines = [ln for ln in r.text.splitlines() if ln.startswith(("- code:", "- pdf:"))]
     assert len(lines) == 162
     for ln in lines:
+        # The item's only link ends it: the note in parentheses (awesome-lint's list item
+        # rule takes text after a link as a description that needs a dash otherwise).
         assert re.fullmatch(
-            r"- (code|pdf): \[[^\]]*\]\([^)\s]*\) "
+            r"- (code|pdf): \[[^\]]*\]\([^)\s]*\) \("
             + re.escape(NOTE_OPEN)
             + r"[^<>]+"
-            + re.escape(NOTE_CLOSE),
+            + re.escape(NOTE_CLOSE)
+            + r"\)",
             ln,
         ), ln
     # Every repository or paper link outside the table has its note, right after it.
-    doc = parse(r.text, STATUS.column)
+    doc = parse(r.text)
     (table,) = doc.tables
     ours = [
         lk
@@ -220,7 +222,7 @@ def test_sample_every_code_and_pdf_line_gets_one_note(sample: str) -> None:
     ]
     assert len(ours) == r.notes == 171
     for lk in ours:
-        assert r.text.startswith(" " + NOTE_OPEN, lk.construct_end), lk.raw_url
+        assert r.text.startswith((" " + NOTE_OPEN, " (" + NOTE_OPEN), lk.construct_end), lk.raw_url
 
 
 def test_sample_second_rewrite_is_byte_identical(sample: str) -> None:
@@ -241,7 +243,7 @@ def test_sample_moved_repo_fixed_in_url_and_text(sample: str) -> None:
     assert r.moved == [(old, new)]
     assert old not in r.text
     line = next(ln for ln in r.text.splitlines() if new in ln)
-    assert line.startswith(f"- code: [unofficial-tensorflow : {new}]({new}) {NOTE_OPEN}")
+    assert line.startswith(f"- code: [unofficial-tensorflow : {new}]({new}) ({NOTE_OPEN}")
     # The note says what the fixed link will say next run too: no "moved" churn.
     assert "moved" not in line
 
@@ -381,7 +383,7 @@ def test_existing_column_and_notes_are_updated_not_duplicated(readme: str) -> No
     first = run(readme)
     url = "https://github.com/alpha/alpha"
     # The next run: alpha died, zeta's official repository was archived.
-    doc = parse(first.text, STATUS.column)
+    doc = parse(first.text)
     second = rewrite(
         doc,
         fake_verdicts(doc, dead={url}, archived={"https://github.com/zeta/official"}),
@@ -412,9 +414,8 @@ def test_links_in_the_status_column_are_the_bots_own(readme: str) -> None:
     )
     r = run(readme, env=linking)
     assert link_set(r.text) == link_set(readme)
-    extra = {lk.raw_url for lk in parse(r.text).links} - {lk.raw_url for lk in parse(readme).links}
-    assert extra and all(re.fullmatch(r"https://arxiv\.org/abs/[\d.]+v\d", u) for u in extra)
-    # A caller that parsed without the column still gets a stable rewrite.
+    in_cells = re.findall(r"\]\((https://arxiv\.org/abs/[\d.]+v\d)\)", r.text)
+    assert in_cells and not set(in_cells) & {lk.raw_url for lk in parse(r.text).links}
     doc = parse(r.text)
     again = rewrite(doc, fake_verdicts(doc), STATUS, linking, TODAY)
     assert again.text == r.text
@@ -516,14 +517,14 @@ def test_empty_status_in_an_open_row_is_stable() -> None:
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_corpus_rewrite_is_idempotent_and_keeps_links(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    doc = parse(text, STATUS.column)
+    doc = parse(text)
     repos = sorted({lk.raw_url for lk in doc.links if lk.target.kind is Kind.GITHUB_REPO})
     moved = {u: f"https://github.com/moved{i:03d}/r" for i, u in enumerate(repos[::17])}
     kw = {"moved": moved, "archived": set(repos[1::5]), "dead": set(repos[2::11])}
     verdicts = fake_verdicts(doc, **kw)
     first = rewrite(doc, verdicts, STATUS, environment())
     assert first.changed
-    doc2 = parse(first.text, STATUS.column)
+    doc2 = parse(first.text)
     assert rewrite(doc2, carry(verdicts, doc2), STATUS, environment()).text == first.text
     assert link_set(doc2, list(moved.items())) == link_set(doc)
     assert strip_bot(first.text, doc, moved=list(moved.items())) == text
@@ -537,7 +538,7 @@ def test_reference_use_then_inline_link_to_the_same_url() -> None:
         "[alpha](https://arxiv.org/abs/1409.1550)\n\n"
         "[ref0]: https://arxiv.org/abs/1409.1550\n[ref1]: https://github.com/o0/r0\n"
     )
-    doc = parse(text, STATUS.column)
+    doc = parse(text)
     assert [(lk.syntax.value, lk.use_line) for lk in doc.links][:3] == [
         ("reference", 1),
         ("inline", 2),
