@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_SCHEDULER_STARTED, JobSubmissionEvent
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
@@ -197,6 +197,12 @@ class ScheduledCommand:
         self._idle.set()
         self.scheduler = BlockingScheduler(timezone=UTC)
         self.scheduler.add_listener(self._skipped, EVENT_JOB_MAX_INSTANCES)
+        # A stop that came between `start()` deciding to start and the loop running.
+        self.scheduler.add_listener(self._started, EVENT_SCHEDULER_STARTED)
+
+    def _started(self, _event: object) -> None:
+        if self.stopping:
+            self.scheduler.shutdown(wait=False)
 
     def next_fire_time(self) -> datetime | None:
         return self.trigger.get_next_fire_time(None, self.clock())

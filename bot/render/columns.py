@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.parse.markdown import Document, Row, Table
+from bot.parse.markdown import COLUMN_MARK, Document, Row, Table
 
-COLUMN_MARK = "<!-- awesome-monitor column -->"
 STEP = 8
 FALLBACK_HEADERS = ("Link status", "Status (awesome-monitor)")
 _DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*")
@@ -26,11 +25,6 @@ _DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*")
 
 def width(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
-
-
-def owned_column(table: Table) -> int | None:
-    """The index of the bot's column: the header cell with the mark."""
-    return next((i for i, c in enumerate(table.header.cells) if COLUMN_MARK in c.text), None)
 
 
 def header_for(table: Table, wanted: str) -> tuple[str, str | None]:
@@ -64,6 +58,19 @@ def padded(doc: Document) -> bool:
             if w and w == widest[i]:
                 style = c.text.startswith(" ") or (i == 0 and not r.leading_pipe)
     return style
+
+
+def aligned(doc: Document, table: Table) -> bool:
+    """Whether every row's pipes sit at the same columns (a table someone aligned)."""
+
+    def pipes(row: Row) -> list[int]:
+        line = doc.text[row.start : row.end].rstrip()
+        return [
+            width(line[:i]) for i, ch in enumerate(line) if ch == "|" and line[i - 1 : i] != "\\"
+        ]
+
+    rows = [table.header, table.delimiter, *table.rows]
+    return len({tuple(pipes(r)) for r in rows}) == 1
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,17 @@ from jinja2 import Environment
 from bot.check.judge import Judgement
 from bot.check.model import Verdict
 from bot.config import StatusConfig
-from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, Link, Row, Syntax, Table
-from bot.render.columns import Column, header_for, owned_column, padded
+from bot.parse.markdown import (
+    NOTE_CLOSE,
+    NOTE_OPEN,
+    Document,
+    Link,
+    Row,
+    Syntax,
+    Table,
+    owned_column,
+)
+from bot.render.columns import Column, aligned, header_for, padded, width
 from bot.render.display import ACTIONABLE, Shown, change_reason
 from bot.render.sections import match_sections, row_name
 from bot.render.spans import NOTE_AT, NOTE_AT_END, Anchor, anchor, url_in_text
@@ -122,6 +131,15 @@ class _Rewriter:
         for lk in self.links:
             self.by_line.setdefault(lk.use_line, []).append(lk)
         self.pad = padded(doc)
+        self.cell_at = {  # a link's offset → its cell, in a table someone aligned
+            lk.start: c
+            for t in doc.tables
+            if not t.nested and aligned(doc, t)
+            for r in t.rows
+            for c in r.cells
+            for lk in self.by_line.get(r.line, [])
+            if c.start <= lk.start < c.end
+        }
         self.edits: list[Edit] = []
         self.result = RewriteResult(text=doc.text)
 
@@ -246,9 +264,25 @@ class _Rewriter:
                 self.add(lk.start, lk.end, new, "url", "moved", lk.raw_url, new)
                 if (lk.raw_url, new) not in self.result.moved:
                     self.result.moved.append((lk.raw_url, new))
+            grown = width(new) - width(lk.raw_url)
             if lk.syntax is Syntax.INLINE:
                 for a, b in url_in_text(self.doc.text, lk):
                     self.add(a, b, new, "url_text", "moved", lk.raw_url, new)
+                    grown += width(new) - width(lk.raw_url)
+            self._keep_pipe(lk, grown)
+
+    def _keep_pipe(self, lk: Link, grown: int) -> None:
+        """A fixed URL in a cell of an aligned table: the cell's trailing blanks take up the
+        difference, so the table stays aligned (an unaligned one is left as it is)."""
+        cell = self.cell_at.get(lk.start)
+        if cell is None or not grown:
+            return
+        text = self.doc.text[cell.start : cell.end]
+        blanks = len(text) - len(text.rstrip(" "))
+        keep = 1 if blanks else 0
+        if blanks - grown >= keep:
+            self.add(cell.end - blanks, cell.end, " " * (blanks - grown), "url_text", "moved",
+                     lk.raw_url)  # fmt: skip
 
     # -- apply ----------------------------------------------------------------
     def apply(self) -> RewriteResult:

@@ -45,18 +45,33 @@ def anchor(doc: Document, lk: Link) -> Anchor | None:
         return None
     start, end = line_bounds(doc, at)
     item = _ITEM.match(doc.text, start, end)
-    if item is None or not _first_in_item(doc, lk, item.end()) or not _one_line_item(doc, end):
+    if item is None or not _one_line_item(doc, end) or not _first_link(doc, lk, item.end()):
         return Anchor(at)
     rest = doc.text[at:end]
     tail = NOTE_AT_END.search(doc.text, at, end)
     if tail is not None and tail.start() == at:
-        rest = ""  # only the bot's own note follows: the item is the link alone
-    if not rest.strip():
+        rest = ""  # only the bot's own note follows
+    if not rest.strip():  # the item's first link ends it: text after it needs a dash
         return Anchor(at, paren=True)
+    if not _first_in_item(doc, lk, item.end()):
+        return Anchor(at)
     content_end = start + len(doc.text[start:end].rstrip())
     if tail is not None:
         content_end = tail.start()
     return Anchor(content_end, line_end=True)
+
+
+def _first_link(doc: Document, lk: Link, after_marker: int) -> bool:
+    """Whether no other link of the line comes before this one (a URL in the link's own
+    text is no link)."""
+    firsts = doc.__dict__.get("_first_link_by_line")
+    if firsts is None:
+        firsts = {}
+        for other in doc.links:
+            if other.syntax is not Syntax.DEFINITION and other.line == other.use_line:
+                firsts[other.use_line] = min(firsts.get(other.use_line, other.start), other.start)
+        doc.__dict__["_first_link_by_line"] = firsts
+    return firsts.get(lk.use_line, lk.start) >= lk.start and lk.start >= after_marker
 
 
 def _first_in_item(doc: Document, lk: Link, after_marker: int) -> bool:
