@@ -40,6 +40,13 @@ class CheckConfig:
     star_history: int = 12  # star counts kept per repository
     web: bool = True  # also check links that are neither GitHub, arXiv nor Hugging Face
     exclude: list[str] = field(default_factory=list)  # regexes of URLs never checked
+    exclude_sections: list[str] = field(default_factory=list)  # headings never checked
+    recheck_after: float = 1.0  # days a well-answered web/arXiv/HF link is not asked again
+    fix_redirects: bool = False  # write a permanent redirect's target into the list
+    redirect_domains: list[str] = field(default_factory=list)  # other domains it may lead to
+    archive: bool = True  # offer the Wayback Machine's last good copy of a dead web link
+    use_archive: bool = False  # … and write it into the list in place of the dead link
+    archive_api: str = ""  # empty: $WAYBACK_API_URL, else https://archive.org
 
 
 @dataclass
@@ -209,6 +216,7 @@ def _check_values(cfg: Config, cli: dict[str, str], where: str) -> None:
         ("check.retries", c.retries >= 0, "0 or more"),
         ("check.backoff", c.backoff >= 0, "0 or more"),
         ("check.max_wait", c.max_wait >= 0, "0 or more"),
+        ("check.recheck_after", c.recheck_after >= 0, "0 or more"),
         ("check.arxiv_interval", c.arxiv_interval >= 0, "0 or more"),
         ("github.batch_size", 1 <= cfg.github.batch_size <= 100, "between 1 and 100"),
         ("status.column", bool(cfg.status.column.strip()), "a non-empty header"),

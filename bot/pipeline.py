@@ -11,6 +11,7 @@ from bot.check.providers import classify_links
 from bot.check.run import CheckResult, Progress, run_check
 from bot.check.state import State
 from bot.config import Config
+from bot.parse.ignore import ignore_sections
 from bot.parse.markdown import Document, parse
 from bot.render.rewrite import RewriteResult, rewrite
 from bot.render.templating import environment
@@ -29,8 +30,11 @@ class Evaluation:
 
 
 def parse_list(text: str, cfg: Config) -> Document:
-    """The list's links, each claimed by the provider that checks it."""
-    return classify_links(parse(text))
+    """The list's links, each claimed by the provider that checks it; those under the
+    `[check] exclude_sections` headings are ignored like those under a disable comment."""
+    doc = parse(text)
+    ignore_sections(doc, cfg.check.exclude_sections)
+    return classify_links(doc)
 
 
 def evaluate(

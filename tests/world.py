@@ -1,7 +1,8 @@
 """A whole world for end-to-end tests: the GitHub, arXiv, Hugging Face and web emulators
 serving a scenario made from a list, a temp folder with the list, a config and a state file,
 and a way to run the real CLI against them with the same settings a GitHub
-Enterprise user would use (GITHUB_API_URL, GITHUB_GRAPHQL_URL, ARXIV_API_URL, HF_ENDPOINT)."""
+Enterprise user would use (GITHUB_API_URL, GITHUB_GRAPHQL_URL, ARXIV_API_URL, HF_ENDPOINT,
+WAYBACK_API_URL)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.github import GitHubEmulator
 from tests.emulators.huggingface import HubEmulator, scenario_from
 from tests.emulators.sample import Truth, build
+from tests.emulators.wayback import WaybackEmulator
 
 SAMPLE = (Path(__file__).resolve().parents[1] / "data" / "awesome-image-classification-2019.md"
           ).read_text(encoding="utf-8")  # fmt: skip
@@ -70,13 +72,16 @@ class World:
         self.github = GitHubEmulator(gh).start()
         self.arxiv = ArxivEmulator(ax).start()
         self.hub = HubEmulator(scenario_from(parse(list_text))).start()
+        self.wayback = WaybackEmulator().start()
         self.state_path = tmp / "state.json"
         self.config_path = tmp / "config.toml"
         self.config_path.write_text(
             "[list]\n"
             'file = "README.md"\nstate = "state.json"\n'
             "[check]\n"
-            "timeout = 2.0\nretries = 1\nbackoff = 0.01\nmax_wait = 2.0\ndead_after_days = 0\n"
+            "timeout = 2.0\nretries = 1\nbackoff = 0.01\nmax_wait = 2.0\n"
+            # Runs seconds apart: no time rule for dead, no cache between runs.
+            "dead_after_days = 0\nrecheck_after = 0\n"
             "arxiv_interval = 0.01\n"
             # The sample links two real web hosts; no test may reach them.
             'exclude = ["^https://(cdn\\\\.rawgit\\\\.com|openreview\\\\.net)/"]\n'
@@ -100,6 +105,7 @@ class World:
             "GITHUB_GRAPHQL_URL": self.github.url + "/graphql",
             "ARXIV_API_URL": self.arxiv.url + "/api/query",
             "HF_ENDPOINT": self.hub.url,
+            "WAYBACK_API_URL": self.wayback.url,
         }
         if token:
             env["GITHUB_TOKEN"] = TOKEN
@@ -132,5 +138,5 @@ class World:
         return Run(code, out.getvalue(), err.getvalue(), data)
 
     def stop(self) -> None:
-        for emu in (self.web, self.github, self.arxiv, self.hub):
+        for emu in (self.web, self.github, self.arxiv, self.hub, self.wayback):
             emu.stop()

@@ -25,7 +25,7 @@ def collect(doc: Document, exclude: list[str] | None = None) -> Work:
     keys: dict[str, set[str]] = {}
     seen: set[tuple[str, str]] = set()
     for link in doc.links:
-        if getattr(link, "ignored", False) or any(p.search(link.url) for p in patterns):
+        if link.ignored or any(p.search(link.url) for p in patterns):
             work.excluded.append(link)
             continue
         work.links.append(link)

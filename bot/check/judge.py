@@ -24,6 +24,7 @@ from bot.check.model import (
     WebObservation,
 )
 from bot.check.providers import Provider, classify, owner
+from bot.check.redirects import refusal
 from bot.check.state import Entry, State
 from bot.parse.markdown import Link
 from bot.parse.target import Kind
@@ -37,6 +38,8 @@ class Rules:
     dead_after: int = 2  # failed runs in a row …
     dead_after_days: float = 3.0  # … over at least this many days
     star_history: int = 12  # counts kept per target
+    fix_redirects: bool = False  # a permanent redirect makes a web link "moved"
+    redirect_domains: tuple[str, ...] = ()  # other registrable domains it may lead to
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Judgement:
     new_version: bool = False  # the paper has a version newer than linked / last seen
     previous_version: int | None = None
     stars_before: int | None = None
+    archive: str | None = None  # a dead web link's archived copy (the Wayback Machine)
     # Not answered this run: `observation` is the last good one, so what the list shows
     # stays put instead of flapping.
     stale: bool = False
@@ -110,8 +114,12 @@ def judge(
         if found is None:
             continue
         p, key = found
-        obs = results.get(p.name, ProviderResult()).observations.get(key)
+        res = results.get(p.name, ProviderResult())
+        obs = res.observations.get(key)
         if obs is None or (p.section, key) in statuses:
+            continue
+        if key in res.cached:  # its history stands as it is: the cache must expire
+            statuses[(p.section, key)] = Status(Outcome.OK)
             continue
         statuses[(p.section, key)] = j.update(p.section, key, obs.outcome, obs.error, obs)
         if obs.moved_to and obs.outcome is Outcome.OK:
@@ -125,7 +133,7 @@ def judge(
             p, key = found
             obs = results.get(p.name, ProviderResult()).observations.get(key)
             before = state.section(p.section).get(key)
-            v = _verdict(j, p, link, obs, statuses.get((p.section, key)), before)
+            v = _verdict(j, p, link, obs, statuses.get((p.section, key)), before, rules)
         if link.target.kind == Kind.INVALID:
             fix = f"; use {link.target.suggestion}" if link.target.suggestion else ""
             v.error = f"malformed link: {link.target.problem}{fix}"
@@ -213,6 +221,7 @@ def _verdict(
     obs: Observation | None,
     st: Status | None,
     before: Entry | None,
+    rules: Rules,
 ) -> Judgement:
     v = Judgement(link, Verdict.UNKNOWN, observation=obs, provider=p.name)
     if obs is None or st is None:
@@ -238,8 +247,13 @@ def _verdict(
         v.verdict = Verdict.ARCHIVED
     else:
         v.verdict = Verdict.ALIVE
-    if isinstance(obs, WebObservation):
-        v.moved_to = obs.permanent_redirect  # reported; the rewrite decides
+    if isinstance(obs, WebObservation) and obs.permanent_redirect:
+        v.moved_to = obs.permanent_redirect  # reported; fixed only when allowed
+        why = refusal(link.url, obs.permanent_redirect, rules.redirect_domains)
+        if rules.fix_redirects and why is None:
+            v.verdict = Verdict.MOVED
+        elif rules.fix_redirects:
+            v.notes.append(f"redirect not written: {why}")
     version = obs.facts().version
     if version:
         v.previous_version = link.target.arxiv_version or (before.version if before else None)

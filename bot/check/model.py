@@ -130,6 +130,7 @@ class ProviderResult:
 
     observations: dict[str, Observation] = field(default_factory=dict)
     requests: int = 0  # what it cost (retries included)
+    cached: set[str] = field(default_factory=set)  # keys answered from the cache, not asked
     # The service (or our network) was lost for part of the run or all of it: some
     # batch got no usable answer. The run is incomplete: nothing is written.
     lost: bool = False

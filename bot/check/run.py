@@ -11,10 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.check import cache, wayback
 from bot.check.collect import Work, collect
 from bot.check.http import Http, HttpSettings
 from bot.check.judge import Judgement, Rules, judge
-from bot.check.model import Outcome, ProviderResult, WebObservation
+from bot.check.model import Outcome, ProviderResult, Verdict, WebObservation
 from bot.check.providers import REGISTRY, Context
 from bot.check.providers.github_api import TokenRefused
 from bot.check.state import State
@@ -91,16 +92,25 @@ def run_check(
         if not targets:
             return
         total = work.counts.get(p.name, len(targets))
-        ctx = Context(http=http, config=cfg, env=env, previous=state.section(p.section),
+        entries = state.section(p.section)
+        ask, reused = cache.split(p, targets, entries, now, cfg.check.recheck_after)
+        ctx = Context(http=http, config=cfg, env=env, previous=entries,
                       progress=lambda n: tick(p.name, n, total),
                       order=_order(state, p.section))  # fmt: skip
         try:
-            results[p.name] = p.check(targets, ctx)
+            res = p.check(ask, ctx) if ask else ProviderResult()
         except TokenRefused as exc:
             flags["token_refused"] = True
             notes.append(f"{exc}: check GITHUB_TOKEN")
-            results[p.name] = ProviderResult(lost=True)
-        log.info("%s: %d requests", p.name, http.counts[p.name])
+            res = ProviderResult(lost=True)
+        if reused:
+            res.observations.update(reused)
+            res.cached = set(reused)
+            days = cfg.check.recheck_after
+            res.notes.append(f"{len(reused)} {p.what} answered well less than {days:g} "
+                             "day(s) ago: not asked again")  # fmt: skip
+        results[p.name] = res
+        log.info("%s: %d requests, %d from the cache", p.name, http.counts[p.name], len(reused))
 
     with ThreadPoolExecutor(max_workers=len(REGISTRY), thread_name_prefix="provider") as pool:
         for fut in [pool.submit(run, i) for i in range(len(REGISTRY))]:
@@ -118,18 +128,41 @@ def run_check(
         results,
         state,
         now,
-        Rules(cfg.check.dead_after, cfg.check.dead_after_days, cfg.check.star_history),
+        Rules(
+            dead_after=cfg.check.dead_after,
+            dead_after_days=cfg.check.dead_after_days,
+            star_history=cfg.check.star_history,
+            fix_redirects=cfg.check.fix_redirects,
+            redirect_domains=tuple(cfg.check.redirect_domains),
+        ),
     )
+    if cfg.check.archive and not down and not flags["token_refused"]:
+        _archived_copies(verdicts, new_state, http, cfg, env)
     return CheckResult(
         verdicts=verdicts,
         state=new_state,
-        requests={p.name: http.counts[p.name] for p in REGISTRY},
+        requests={
+            **{p.name: http.counts[p.name] for p in REGISTRY},
+            **({wayback.NAME: http.counts[wayback.NAME]} if http.counts[wayback.NAME] else {}),
+        },  # fmt: skip
         notes=notes,
         down=down,
         token_refused=flags["token_refused"],
         budget_spent_with_token=flags["budget"],
         counts=work.counts,
     )
+
+
+def _archived_copies(
+    verdicts: list[Judgement], state: State, http: Http, cfg: Config, env: Mapping[str, str]
+) -> None:
+    """Dead web links get their archived copy; with `use_archive` it takes their place."""
+    wayback.offer(verdicts, state, http, wayback.endpoint(cfg, env))
+    if not cfg.check.use_archive:
+        return
+    for v in verdicts:
+        if v.verdict == Verdict.DEAD and v.archive:
+            v.verdict, v.moved_to = Verdict.MOVED, v.archive
 
 
 def env_token(env: Mapping[str, str]) -> bool:

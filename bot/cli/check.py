@@ -17,6 +17,7 @@ from bot.pipeline import evaluate
 from bot.publish import actions
 from bot.publish.pull_request import REFRESHED, refresh_due
 from bot.render.report import check_report, write_json
+from bot.render.sarif import write_sarif
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
             ev = evaluate(text, cfg, state, ticker)
         result = ev.result
         if args.json:
-            write_json(args.json, check_report(str(path), result))
+            write_json(args.json, check_report(str(path), result, cfg.status.stale_after))
+        if args.sarif and not result.incomplete:  # half an answer would close alerts
+            write_sarif(args.sarif, cfg, result, path)
         show(cfg, name, ev, args.quiet)
         if args.write:
             rw = ev.rewritten

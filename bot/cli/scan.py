@@ -39,6 +39,9 @@ def run(args: argparse.Namespace) -> int:
         for kind, n in sorted(counts.items()):
             print(f"  {kind}: {n}")
     print(f"distinct: {len(repos)} repositories, {len(papers)} arXiv papers")
+    ignored = sum(lk.ignored for lk in doc.links)
+    if ignored:
+        print(f"ignored: {ignored} links (disable comments): never checked, no status")
     for link in doc.links:
         if link.target.problem:
             fix = f" — use {link.target.suggestion}" if link.target.suggestion else ""

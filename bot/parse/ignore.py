@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from bot.parse.blocks import position
-from bot.parse.model import Document
+from bot.parse.model import Document, normalise_name
 
 _DIRECTIVE = re.compile(
     r"\s*(?:awesome-monitor|markdown-link-check)-(disable-next-line|disable-line|disable|enable)\s*"
@@ -71,4 +71,16 @@ def apply(doc: Document, directives: list[Directive], use_offsets: dict[int, int
             or covered(lk.start)
             or (use is not None and covered(use))
         ):
+            lk.ignored = True
+
+
+def ignore_sections(doc: Document, names: list[str]) -> None:
+    """Mark the links under the headings named (`[check] exclude_sections`, compared like
+    table rows name sections: case, spaces and punctuation aside), subsections included."""
+    wanted = {normalise_name(n) for n in names if normalise_name(n)}
+    spans = [(s.line, s.end_line) for s in doc.sections if s.key in wanted]
+    if not spans:
+        return
+    for lk in doc.links:
+        if any(a <= lk.use_line <= b for a, b in spans):
             lk.ignored = True

@@ -59,7 +59,8 @@ def groups(result: CheckResult, stale_after: int = 730) -> Groups:
         since = f" since {v.failing_since[:10]}" if v.failing_since else ""
         if v.verdict == Verdict.DEAD:
             # No run count here: the PR body must not change from run to run.
-            add("dead", v, f"{v.error or 'failed'}, failing{since}")
+            copy = f"; archived copy: {v.archive}" if v.archive else ""
+            add("dead", v, f"{v.error or 'failed'}, failing{since}{copy}")
         elif v.failing:
             add("failing", v, f"{v.error or 'failed'} (failure {v.failures_in_a_row}, "
                               "not dead yet)")  # fmt: skip

@@ -40,6 +40,7 @@ def scan_entry(link: Link) -> dict[str, Any]:
         "arxiv_id": t.arxiv_id,
         "arxiv_version": t.arxiv_version,
         "section": link.section.title if link.section else None,
+        "ignored": link.ignored,
     }
     if t.problem:
         entry["problem"] = t.problem
@@ -54,7 +55,11 @@ def scan_report(name: str, doc: Document) -> dict[str, Any]:
     return {
         "file": name,
         "links": [scan_entry(link) for link in doc.links],
-        "summary": {"links": len(doc.links), "by_kind": counts},
+        "summary": {
+            "links": len(doc.links),
+            "by_kind": counts,
+            "ignored": sum(lk.ignored for lk in doc.links),
+        },
     }
 
 

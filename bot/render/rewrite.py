@@ -223,8 +223,9 @@ class _Rewriter:
             existing = NOTE_AT.match(self.doc.text, where.at)
             if where.line_end and after is not None:  # an earlier note right after the link
                 self.add(after.start(), after.end(), "", "note", "layout", lk.raw_url)
-            wanted = (
+            wanted = (  # an ignored link (disable comment, excluded section) gets none
                 self.status.notes
+                and not lk.ignored
                 and lk.kind in self.kinds
                 and lk.syntax in _NOTE_SYNTAX
                 and lk.use_line not in table_lines

@@ -199,6 +199,7 @@ class Arxiv(NoParts):
     name = NAME
     section = "papers"
     what = "papers"  # in "114 repositories, 43 papers, …"
+    cache = True  # see bot.check.cache
 
     def claim(self, target: Target) -> Target | None:
         return None

@@ -35,6 +35,7 @@ class Provider(Protocol):
     name: str  # the service: request counts, progress bars, "could not reach …"
     section: str  # the state section its observations are kept in
     what: str  # what its keys are, plural: "repositories", "papers"
+    cache: bool  # whether a well-answered key is reused for `[check] recheck_after` days
 
     def claim(self, target: Target) -> Target | None:
         """A more specific target for a URL this provider knows, else None."""

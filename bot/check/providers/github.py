@@ -26,6 +26,7 @@ class GitHub:
     name = NAME
     section = "repos"
     what = "repositories"  # in "114 repositories, 43 papers, …"
+    cache = False  # see bot.check.cache
 
     def claim(self, target: Target) -> Target | None:
         return None

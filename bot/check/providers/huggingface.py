@@ -150,6 +150,7 @@ class HuggingFace(NoParts):
     name = NAME
     section = "hub"
     what = "Hugging Face repositories"  # in "114 repositories, 43 papers, …"
+    cache = True  # see bot.check.cache
 
     def claim(self, target: Target) -> Target | None:
         if target.kind != Kind.WEB:
@@ -173,11 +174,10 @@ class HuggingFace(NoParts):
         for t in targets:
             if isinstance(t, HubTarget) and (k := self.key(t)):
                 wanted.setdefault(k, t)
-        endpoint = (ctx.config.huggingface.api_url or ctx.env.get("HF_ENDPOINT")
-                    or DEFAULT_ENDPOINT).rstrip("/")  # fmt: skip
+        endpoint = ctx.config.huggingface.api_url or ctx.env.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
         token = (ctx.env.get("HF_TOKEN") or "").strip() or None
         asks = [(k, HubKind(wanted[k].kind), wanted[k].repo_id) for k in ctx.order(list(wanted))]
-        return check_hub(asks, endpoint, token, ctx.http, ctx.progress)
+        return check_hub(asks, endpoint.rstrip("/"), token, ctx.http, ctx.progress)
 
     def moved_url(self, target: Target, url: str, moved_to: str) -> str | None:
         """The link with the new `org/name`: host, type prefix, anything after the id, query

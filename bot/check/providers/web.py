@@ -48,6 +48,7 @@ class Web(NoParts):
     name = "web"
     section = "urls"
     what = "other links"  # in "114 repositories, 43 papers, …"
+    cache = True  # see bot.check.cache
 
     def claim(self, target: Target) -> Target | None:
         return None
@@ -67,7 +68,13 @@ class Web(NoParts):
         return None
 
     def restore(self, data: dict) -> Observation | None:
-        return None
+        fields = {k: v for k, v in data.items() if k in WebObservation.__dataclass_fields__}
+        try:
+            obs = WebObservation(**{**fields, "outcome": Outcome.OK})
+        except TypeError:
+            return None
+        obs.redirects = [(int(code), str(url)) for code, url in obs.redirects]
+        return obs
 
 
 def check_urls(
