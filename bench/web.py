@@ -7,11 +7,12 @@ temporary redirects, a 503 or a 429 with Retry-After before answering, bot chall
 persistent 500s, resets; and 4 % dead pages: 404 and 410). GitHub and arXiv links go to
 their emulators.
 
-`awesome-monitor check` runs twice (a link is dead after two failed runs; the time rule is
-off), in a child process, from this checkout or from another one given with `--code` (e.g.
-a `git worktree` of an older commit), so two versions are measured on the same input.
-Prints: distinct web links, web requests on the first run and per link, links called dead,
-and false dead (dead although the page is there). Run by hand, not in CI."""
+`awesome-monitor check` runs twice the same day (a link is dead after two failed runs; the
+time rule is off; the cache between runs is on, as by default), in a child process, from
+this checkout or from another one given with `--code` (e.g. a `git worktree` of an older
+commit), so two versions are measured on the same input. Prints: distinct web links, web
+requests on the first run and per link, requests per service on both runs, links called
+dead, and false dead (dead although the page is there). Run by hand, not in CI."""
 
 from __future__ import annotations
 
@@ -96,6 +97,7 @@ def run(code: Path, text: str, tmp: Path, env: dict[str, str]) -> list[dict]:
     cfg.write_text(
         f'[list]\nfile = "{lst}"\nstate = "{tmp / "state.json"}"\n'
         "[check]\ntimeout = 2.0\nretries = 2\nbackoff = 0.05\nmax_wait = 30.0\n"
+        + ("archive = false\n" if new_rules else "")
         + ("dead_after_days = 0\n" if new_rules else "")
     )
     reports = []
@@ -139,6 +141,8 @@ def main() -> int:
     req = first["requests"]["web"]
     print(f"{args.file.name} with {args.code}:")
     print(f"  web links {links}, web requests (first run) {req}, per link {req / links:.2f}")
+    print(f"  requests per service, first run: {first['requests']}")
+    print(f"  second run the same day:       {second['requests']}")
     print(f"  dead after two runs: {len(dead)} (truly dead pages: {truly}); false dead: "
           f"{false_n}{' (' + ', '.join(false) + ')' if false else ''}")  # fmt: skip
     return 0

@@ -34,8 +34,9 @@ def offer(verdicts: list[Judgement], state: State, http: Http, api: str) -> int:
     """Attach a snapshot to every dead web link that has one (`Judgement.archive`);
     returns how many were asked for. Asks nothing for a link asked before."""
     entries = state.section("urls")
-    asked: dict[str, str] = {}
+    asked: dict[str, str | None] = {}
     session = None
+    unanswered = 0  # in a row: after two, the archive is out of reach for this run
     try:
         for v in verdicts:
             if v.verdict != Verdict.DEAD or not isinstance(v.observation, WebObservation):
@@ -44,9 +45,10 @@ def offer(verdicts: list[Judgement], state: State, http: Http, api: str) -> int:
             entry = entries.get(url)
             if entry is None:
                 continue
-            if KEY not in entry.data and url not in asked:
+            if KEY not in entry.data and url not in asked and unanswered < 2:
                 session = session or http.session(NAME, headers={"Accept": "application/json"})
                 asked[url] = _ask(http, session, api, url, v.failing_since or "")
+                unanswered = unanswered + 1 if asked[url] is None else 0
                 if asked[url] is not None:
                     entry.data[KEY] = asked[url]
             v.archive = entry.data.get(KEY) or None
