@@ -77,12 +77,15 @@ def render(
     g = groups(result, cfg.status.stale_after)
     by_reason = changes(rewritten)
     first = rewritten.new_columns > 0 or len(by_reason.get("new", [])) > 10
+    newly_stale = [Change(e.line, e.subject, e.text) for e in rewritten.edits
+                   if "stale since" in e.text and "stale since" not in e.before]  # fmt: skip
     ctx: dict[str, Any] = {
         "path": path,
         "summary": tally(result, g),
         "counted": counted(result.counts),
         "g": g,
         "changes": by_reason,
+        "newly_stale": [] if first else newly_stale,
         "headings": REASONS,
         "first": first,
         "refresh": refresh,

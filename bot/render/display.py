@@ -118,10 +118,10 @@ def change_reason(old: Shown, new: Shown) -> str | None:
     """Why a region changes: an actionable reason, `drift`, or None when it does not."""
     if old.text == new.text:
         return None
-    if old.empty:
-        return "new"
     if new.dead > old.dead:
         return "dead"
+    if old.empty:
+        return "new"
     if new.dead < old.dead:
         return "revived"
     if new.empty:

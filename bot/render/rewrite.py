@@ -60,6 +60,7 @@ class Edit:
     reason: str  # see the module docstring
     subject: str = ""  # the link's URL, or the table row's name
     text: str = ""  # what the list shows now (a note's or a cell's text)
+    before: str = ""  # what it showed before
 
     @property
     def actionable(self) -> bool:
@@ -150,9 +151,9 @@ class _Rewriter:
         return [v for lk in links if (v := self.by_link.get(_key(lk))) is not None]
 
     def add(self, start: int, end: int, new: str, kind: str, reason: str, subject: str = "",
-            text: str = "") -> None:  # fmt: skip
+            text: str = "", before: str = "") -> None:  # fmt: skip
         line = bisect.bisect_right(self.doc.line_starts, start)
-        self.edits.append(Edit(start, end, new, kind, line, reason, subject, text))
+        self.edits.append(Edit(start, end, new, kind, line, reason, subject, text, before))
 
     # -- tables ---------------------------------------------------------------
     def table(self, table: Table) -> None:
@@ -205,7 +206,8 @@ class _Rewriter:
                 continue
             old, new = Shown.read(e.old_text), Shown.read(row[1])
             reason = change_reason(old, new) or "layout"
-            self.add(e.start, e.end, e.new, "cell", reason, row_name(named, row[0]), row[1])
+            name = row_name(named, row[0])
+            self.add(e.start, e.end, e.new, "cell", reason, name, row[1], e.old_text)
 
     # -- notes ----------------------------------------------------------------
     def notes(self) -> None:
@@ -249,7 +251,7 @@ class _Rewriter:
         if self.doc.text[where.at : end] == new:
             return
         reason = change_reason(Shown.read(old or ""), Shown.read(note)) or "layout"
-        self.add(where.at, end, new, "note", reason, lk.raw_url, note)
+        self.add(where.at, end, new, "note", reason, lk.raw_url, note, old or "")
 
     # -- moved ----------------------------------------------------------------
     def moved(self) -> None:
