@@ -11,7 +11,7 @@ from typing import Any
 from bot import __version__
 from bot.errors import EXIT_INPUT
 
-COMMANDS = ("scan", "check", "pr", "schedule")
+COMMANDS = ("scan", "check", "pr", "issue", "schedule")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--refresh", action="store_true", help="with --write: also rewrite for drift alone"
     )
     check.add_argument("--json", type=Path, metavar="OUT", help="write the JSON report here")
+    check.add_argument("--sarif", type=Path, metavar="FILE", help="write SARIF 2.1.0 here")
     check.add_argument("--state", type=Path, metavar="FILE", help="history file")
     check.add_argument("--fail-on-dead", action="store_true", help="exit 1 when links are dead")
     _networked(check)
@@ -45,8 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--repo", required=True, metavar="OWNER/NAME")
     pr.add_argument("--path", help="the list's path in the repository (default: README.md)")
     pr.add_argument("--dry-run", action="store_true", help="print title, body and diff only")
+    pr.add_argument("--sarif", type=Path, metavar="FILE", help="write SARIF 2.1.0 here")
     pr.add_argument("--fail-on-dead", action="store_true", help="exit 1 when links are dead")
     _networked(pr)
+
+    issue = sub.add_parser(
+        "issue", help="check a list in a GitHub repository and keep one dashboard issue"
+    )
+    issue.add_argument("--repo", required=True, metavar="OWNER/NAME")
+    issue.add_argument("--path", help="the list's path in the repository (default: README.md)")
+    issue.add_argument("--dry-run", action="store_true", help="print title and body only")
+    issue.add_argument("--fail-on-dead", action="store_true", help="exit 1 when links are dead")
+    _networked(issue)
 
     schedule = sub.add_parser(
         "schedule",

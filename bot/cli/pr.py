@@ -18,6 +18,7 @@ from bot.pipeline import evaluate
 from bot.publish import actions
 from bot.publish.platform import Platform
 from bot.publish.pull_request import REFRESHED, STATE_FILE, Proposal, publish, save_state
+from bot.render.sarif import write_sarif
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
             ev = evaluate(text, cfg, state, ticker)
         result = ev.result
         show(cfg, path, ev, args.quiet, diff=False)
+        if args.sarif and not result.incomplete:  # half an answer would close alerts
+            write_sarif(args.sarif, cfg, result, path)
         if not args.dry_run:
             save_state(platform, cfg, result.state)  # first: a run failing later keeps it
         if result.incomplete or ev.rewritten is None:
