@@ -9,7 +9,7 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from bot.cli import check, pr, scan, schedule
+from bot.cli import check, issue, pr, scan, schedule
 from bot.cli.output import setup_logging
 from bot.cli.parser import build_parser
 from bot.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_PIPE, BotError
@@ -21,6 +21,7 @@ RUN: dict[str, Callable] = {
     "scan": scan.run,
     "check": check.run,
     "pr": pr.run,
+    "issue": issue.run,
     "schedule": schedule.run,
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -26,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     text = read_markdown(path)
     state_path = cfg.state_path(path, args.state)
     name = display_name(path)
-    with state_mod.locked(state_path):
+    # A dry run writes nothing, not even a lock file (the state is written atomically).
+    with state_mod.locked(state_path) if args.write else contextlib.nullcontext():
         state = state_mod.load(state_path)
         if not token() and not args.quiet:
             print("no GITHUB_TOKEN: GitHub is checked over REST with the anonymous budget",

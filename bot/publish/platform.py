@@ -1,5 +1,6 @@
 """The platform side (Renovate's split): read the list and the state from a GitHub
-repository, and open, update or close the bot's single pull request.
+repository, open, update or close the bot's single pull request, and find, open, edit,
+comment on and close issues (the dashboard's).
 
 One branch (`awesome-monitor/status`) rebuilt each run as one commit on top of the
 default branch's head, so the PR never conflicts. Never a second PR; never over a
@@ -26,6 +27,7 @@ from github import (
     InputGitAuthor,
     InputGitTreeElement,
 )
+from github.Issue import Issue
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
@@ -38,6 +40,8 @@ BOT_NAME = "awesome-monitor"
 BOT_EMAIL = "awesome-monitor@users.noreply.github.com"
 MARKER = "Generated-by: awesome-monitor"
 META_RE = re.compile(r"<!-- awesome-monitor-meta (\{.*?\}) -->")
+PR_NEEDS = "contents: write, pull-requests: write"
+ISSUE_NEEDS = "contents: write, issues: write"  # the state branch, and the issue
 
 
 def meta_comment(data: dict[str, str]) -> str:
@@ -54,8 +58,9 @@ def read_meta(body: str | None) -> dict[str, str]:
         return {}
 
 
-def explain(exc: GithubException, action: str, repo: str) -> PublishError:
-    """Turn GitHub's answer into one sentence that says what to do."""
+def explain(exc: GithubException, action: str, repo: str, needs: str = PR_NEEDS) -> PublishError:
+    """Turn GitHub's answer into one sentence that says what to do; `needs` is the
+    workflow permissions the action takes."""
     msg = exc.data.get("message", "") if isinstance(exc.data, dict) else str(exc.data or "")
     if exc.status == 401:
         return PublishError(f"{action}: GitHub refused the token (401); check GITHUB_TOKEN")
@@ -67,8 +72,12 @@ def explain(exc: GithubException, action: str, repo: str) -> PublishError:
         )
     if exc.status == 403 and "Resource not accessible by integration" in msg:
         return PublishError(
-            f"{action}: the token cannot write to {repo}; give the workflow "
-            "`permissions: contents: write, pull-requests: write`"
+            f"{action}: the token cannot write to {repo}; give the workflow `permissions: {needs}`"
+        )
+    if exc.status == 410 and "issues are disabled" in msg.lower():
+        return PublishError(
+            f"{action}: issues are turned off in {repo}; turn them on (Settings → General → "
+            "Features → Issues), or use `awesome-monitor pr` instead"
         )
     if exc.status == 404:
         return PublishError(
@@ -98,7 +107,7 @@ def _translated(action: str) -> Callable[[F], F]:
             try:
                 return fn(self, *args, **kwargs)
             except GithubException as exc:
-                raise explain(exc, action, self.name) from None
+                raise explain(exc, action, self.name, self.needs) from None
             except requests.RequestException as exc:
                 raise PublishError(
                     f"{action}: GitHub could not be reached or kept failing "
@@ -116,15 +125,18 @@ class Platform:
 
     def __init__(
         self, api_url: str, token: str, repo: str, timeout: float = 30.0,
-        write_interval: float = 1.0,
+        write_interval: float = 1.0, needs: str = PR_NEEDS,
     ) -> None:  # fmt: skip
+        """`needs`: the workflow permissions the command takes, named when GitHub refuses."""
         # A few retries with backoff (PyGithub's default is 10 in a row), and rate-limit
         # waits bounded: a run must end, and the next one carries on.
         retry = GithubRetry(total=3, backoff_factor=1.0, max_rate_limit_wait=120)
+        # 100 a page (GitHub's most): listing the open issues is one request for most lists.
         self.gh = Github(base_url=api_url.rstrip("/"), auth=Auth.Token(token), retry=retry,
-                         timeout=int(timeout), seconds_between_requests=0,
+                         timeout=int(timeout), per_page=100, seconds_between_requests=0,
                          seconds_between_writes=write_interval, user_agent=BOT_NAME)  # fmt: skip
         self.name = repo
+        self.needs = needs
         self.author = InputGitAuthor(BOT_NAME, BOT_EMAIL)
         try:
             self._open()
@@ -158,7 +170,7 @@ class Platform:
         except GithubException as exc:
             if exc.status == 404:
                 return None
-            raise explain(exc, f"reading {path}", self.name) from None
+            raise explain(exc, f"reading {path}", self.name, self.needs) from None
         if isinstance(content, list):
             raise PublishError(f"{path} is a folder in {self.name}, expected the list's file")
         return base64.b64decode(content.content).decode("utf-8")
@@ -171,7 +183,7 @@ class Platform:
         except GithubException as exc:
             if exc.status == 404:
                 return None
-            raise explain(exc, f"reading branch {branch}", self.name) from None
+            raise explain(exc, f"reading branch {branch}", self.name, self.needs) from None
         commit = self.repo.get_git_commit(ref.object.sha)
         return commit.sha, commit.message, [p.sha for p in commit.parents]
 
@@ -205,7 +217,7 @@ class Platform:
                 self.repo.create_git_ref(f"refs/heads/{branch}", commit.sha)
             return commit.sha
         except GithubException as exc:
-            raise explain(exc, f"writing branch {branch}", self.name) from None
+            raise explain(exc, f"writing branch {branch}", self.name, self.needs) from None
 
     @_translated("finding the open pull request")
     def open_pull(self, branch: str) -> PullRequest | None:
@@ -229,12 +241,14 @@ class Platform:
                 existing = self.open_pull(branch)
                 if existing is not None:
                     return existing
-            raise explain(exc, "opening the pull request", self.name) from None
+            raise explain(exc, "opening the pull request", self.name, self.needs) from None
         if labels:
             try:
                 pr.add_to_labels(*labels)
             except GithubException as exc:
-                log.warning("could not add labels: %s", explain(exc, "labelling", self.name))
+                log.warning(
+                    "could not add labels: %s", explain(exc, "labelling", self.name, self.needs)
+                )
         return pr
 
     @_translated("commenting on the pull request")
@@ -252,3 +266,46 @@ class Platform:
     @_translated("closing the pull request")
     def close_pull(self, pr: PullRequest) -> None:
         pr.edit(state="closed")
+
+    # -- issues --------------------------------------------------------------------
+    @_translated("reading the issues")
+    def find_issues(
+        self, state: str, keep: Callable[[Issue], bool], labels: list[str] | None = None,
+        newest_first: bool = False, scan: int | None = None,
+    ) -> list[Issue]:  # fmt: skip
+        """The issues in `state` ("open", "closed") that `keep` accepts, oldest first (or
+        most recently updated first); pull requests, which GitHub lists as issues too, are
+        skipped. At most `scan` issues and pull requests are looked at (None: every page)."""
+        query: dict[str, Any] = {"state": state, "sort": "created", "direction": "asc"}
+        if newest_first:
+            query.update(sort="updated", direction="desc")
+        if labels:
+            query["labels"] = labels
+        found = []
+        for seen, issue in enumerate(self.repo.get_issues(**query)):
+            if scan is not None and seen >= scan:
+                break
+            # A pull request's html_url is …/pull/N (reading `pull_request` on a plain
+            # issue would cost one more request each: the listing leaves the key out).
+            if "/pull/" not in (issue.html_url or "") and keep(issue):
+                found.append(issue)
+        return found
+
+    @_translated("opening the dashboard issue")
+    def create_issue(self, title: str, body: str, labels: list[str]) -> Issue:
+        return self.repo.create_issue(title=title, body=body, labels=list(labels))
+
+    @_translated("updating the dashboard issue")
+    def edit_issue(self, issue: Issue, **fields: Any) -> None:
+        """PATCH the issue: any of title, body, state ("open", "closed"), state_reason,
+        labels (all of them)."""
+        issue.edit(**fields)
+
+    @_translated("commenting on the dashboard issue")
+    def comment_issue(self, issue: Issue, text: str) -> None:
+        issue.create_comment(text)
+
+    @_translated("closing the dashboard issue")
+    def close_issue(self, issue: Issue, reason: str = "completed", **fields: Any) -> None:
+        """Close (`reason`: completed or not_planned), with any other field in one PATCH."""
+        issue.edit(state="closed", state_reason=reason, **fields)

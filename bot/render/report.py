@@ -113,6 +113,7 @@ def render_report(
         summary=tally(result, g),
         counted=counted(result.counts),
         requests=requests_text(result.requests, result.counts),
+        down=sorted(result.down),
         g=g,
         notes=result.notes,
     )
