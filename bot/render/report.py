@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,7 @@ def render_report(
 ) -> str:
     env = environment(cfg.templates)
     g = groups(result, cfg.status.stale_after)
-    return env.get_template(template).render(
+    text = env.get_template(template).render(
         file=name,
         limit=100,
         summary=tally(result, g),
@@ -117,6 +118,7 @@ def render_report(
         g=g,
         notes=result.notes,
     )
+    return re.sub(r"\n{3,}", "\n\n", text).lstrip("\n")  # empty groups leave blank lines
 
 
 def unified_diff(path: str, old: str, new: str) -> str:

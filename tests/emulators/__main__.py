@@ -19,7 +19,9 @@ from pathlib import Path
 from bot.parse.markdown import parse
 from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.github import GitHubEmulator
+from tests.emulators.huggingface import HubEmulator, scenario_from
 from tests.emulators.sample import build
+from tests.emulators.wayback import WaybackEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_REPO = "demo/awesome-list"
@@ -38,12 +40,16 @@ def main(argv: list[str] | None = None) -> int:
     gh.add(DEMO_REPO, files={"README.md": text}, stars=1)
     github = GitHubEmulator(gh, tokens=[args.token]).start()
     arxiv = ArxivEmulator(ax).start()
-    for emu in (github, arxiv):
+    hub = HubEmulator(scenario_from(parse(text))).start()
+    wayback = WaybackEmulator().start()
+    for emu in (github, arxiv, hub, wayback):
         emu.latency = args.latency
     print("# emulators running; in another shell:")
     print(f"export GITHUB_API_URL={github.url}")
     print(f"export GITHUB_GRAPHQL_URL={github.url}/graphql")
     print(f"export ARXIV_API_URL={arxiv.url}/api/query")
+    print(f"export HF_ENDPOINT={hub.url}")
+    print(f"export WAYBACK_API_URL={wayback.url}")
     print(f"export GITHUB_TOKEN={args.token}   # unset it to try the anonymous REST mode")
     print(
         f"# then: awesome-monitor check {args.list}   (or: awesome-monitor pr --repo {DEMO_REPO})"
@@ -56,8 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
-    github.stop()
-    arxiv.stop()
+    for emu in (github, arxiv, hub, wayback):
+        emu.stop()
     return 0
 
 
