@@ -74,7 +74,7 @@ class StatusConfig:
     # Links that get a note (an alive web link has nothing to say: only a dead one gets one).
     note_kinds: list[str] = field(default_factory=lambda: [
         "github_repo", "github_path", "arxiv", "hf_model", "hf_dataset", "hf_space", "hf_paper",
-        "web",
+        "github_page", "web",
     ])  # fmt: skip
     star_change: float = 0.1  # stars are re-rendered when they moved by this fraction …
     star_min_change: int = 10  # … and by at least this many (or crossed 1k, 10k, 100k, 1M)

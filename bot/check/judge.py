@@ -235,7 +235,8 @@ def _verdict(
     if part is not None:
         part_key, exists = part
         outcome = Outcome.UNKNOWN if exists is None else Outcome.OK if exists else Outcome.FAIL
-        err = "file or folder not found in the repository" if exists is False else None
+        what = "file or folder" if link.target.kind == Kind.GITHUB_PATH else link.target.path
+        err = f"{what} not found in the repository" if exists is False else None
         ps = j.update(PARTS, part_key, outcome, err, None)
         if ps.outcome is Outcome.FAIL:
             return _failing(v, ps)

@@ -15,6 +15,9 @@ from urllib.parse import unquote, urlsplit
 class Kind(StrEnum):
     GITHUB_REPO = "github_repo"
     GITHUB_PATH = "github_path"
+    # A page of a repository (issue, pull request, commit, release, wiki, …): claimed from a
+    # web link by the GitHub provider, which checks it with its repository.
+    GITHUB_PAGE = "github_page"
     ARXIV = "arxiv"
     WEB = "web"
     INVALID = "invalid"
@@ -125,16 +128,38 @@ def _segments(path: str) -> list[str]:
     return [unquote(s) for s in path.split("/") if s]
 
 
-def _classify_github(url: str, path: str) -> Target:
-    segs = _segments(path)
+def github_repo_path(url: str) -> tuple[str, list[str]] | None:
+    """`owner/name` and the (unquoted) path segments after it, for an http(s) link into a
+    repository on github.com (`www.` allowed); None for anything else, GitHub's own
+    top-level pages (`/orgs`, `/topics`, …) included."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or host.removeprefix("www.") != "github.com":
+        return None
+    segs = _segments(parts.path)
+    repo = _github_repo(segs)
+    return (repo, segs[2:]) if repo else None
+
+
+def _github_repo(segs: list[str]) -> str | None:
     if len(segs) < 2 or segs[0].lower() in _GITHUB_RESERVED:
-        return Target(Kind.WEB, url)
+        return None
     owner, name = segs[0], segs[1]
     if name.endswith(".git"):
         name = name[:-4]
     if not re.fullmatch(_OWNER, owner) or not re.fullmatch(_NAME, name):
+        return None
+    return f"{owner}/{name}"
+
+
+def _classify_github(url: str, path: str) -> Target:
+    segs = _segments(path)
+    repo = _github_repo(segs)
+    if repo is None:
         return Target(Kind.WEB, url)
-    repo = f"{owner}/{name}"
     if len(segs) == 2:
         return Target(Kind.GITHUB_REPO, f"https://github.com/{repo}", repo=repo)
     if segs[2] in _REPO_PATH_KINDS and len(segs) >= 4:

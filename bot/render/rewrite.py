@@ -43,7 +43,7 @@ from bot.render.columns import Column, aligned, header_for, padded, width
 from bot.render.display import ACTIONABLE, Shown, change_reason
 from bot.render.sections import match_sections, row_name
 from bot.render.spans import NOTE_AT, NOTE_AT_END, Anchor, anchor, url_in_text
-from bot.render.status import View, render_cell, render_note
+from bot.render.status import PAGE_KINDS, View, render_cell, render_note
 
 _NOTE_SYNTAX = {Syntax.INLINE, Syntax.REFERENCE, Syntax.AUTOLINK, Syntax.BARE}
 # A replacement URL we can write into any link syntax (and table cell) unquoted.
@@ -168,15 +168,17 @@ class _Rewriter:
                 sections[i] = None
         # Web links alone make no column (an alive one has nothing to say), but once a
         # table has the column, its dead web links are counted in their row.
-        monitored = any(lk.kind in self.kinds and lk.kind != "web" for ls in own for lk in ls)
+        monitored = any(
+            lk.kind in self.kinds and lk.kind not in PAGE_KINDS for ls in own for lk in ls
+        )
         if col is None and not monitored and not any(sections.values()):
             return
         header, notice = header_for(table, self.status.column) if col is None else ("", None)
         column = Column(self.doc, table, col, self.pad)
         texts: list[str] = []
         for i, row in enumerate(table.rows):
-            mine = [lk for lk in own[i] if lk.kind in self.kinds and lk.kind != "web"]
-            web = [lk for lk in own[i] if lk.kind == "web" and lk.kind in self.kinds]
+            mine = [lk for lk in own[i] if lk.kind in self.kinds and lk.kind not in PAGE_KINDS]
+            web = [lk for lk in own[i] if lk.kind in PAGE_KINDS and lk.kind in self.kinds]
             if mine:
                 source = self.verdicts_of(mine)
             elif sections[i] is not None:

@@ -22,6 +22,9 @@ from bot.config import StatusConfig
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN
 from bot.render.display import Shown, activity, format_count, moved_enough
 
+# Links that say something only when dead or archived (their facts are someone else's, or
+# none): they get no note while alive, and alone they make no table column.
+PAGE_KINDS = frozenset({"web", "github_page"})
 NOTE_TEMPLATE = "note.md.j2"
 CELL_TEMPLATE = "cell.md.j2"
 
@@ -95,6 +98,8 @@ def link_status(v: Judgement, view: View) -> LinkStatus | None:
         since = v.failing_since[:7] if v.failing_since else None
         return LinkStatus(provider, "dead", official, since=since)
     facts = v.observation.facts() if v.observation is not None else Facts()
+    if v.link.target.kind in PAGE_KINDS:  # an issue's note would repeat its repository's
+        facts = Facts(archived=facts.archived)
     archived = facts.archived or v.verdict == Verdict.ARCHIVED
     counts = tuple(_count(sym, n, view) for sym, n in facts.counts)
     cfg = view.status

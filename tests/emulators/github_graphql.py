@@ -25,7 +25,7 @@ from graphql import (
     validate,
 )
 
-from tests.emulators.github_scenario import GitHubScenario, RepoSpec
+from tests.emulators.github_scenario import GitHubScenario, PullRequest, RepoSpec
 from tests.emulators.gitstore import Commit, GitStore
 
 SCHEMA_PATH = Path(__file__).with_name("github_schema.graphql")
@@ -180,14 +180,20 @@ class GraphQLExecutor:
         )
 
         def ref(name: str) -> dict[str, Any] | None:
-            short = name.removeprefix("refs/heads/")
-            c = store.resolve(short) if short in store.branches else None
+            if name.startswith("refs/tags/"):  # a release's tag, or a bare one: at head
+                tag = name.removeprefix("refs/tags/")
+                c = head if tag in spec.releases or tag in spec.tags else None
+                prefix, short = "refs/tags/", tag
+            else:
+                short = name.removeprefix("refs/heads/")
+                c = store.resolve(short) if short in store.branches else None
+                prefix = "refs/heads/"
             if c is None:
                 return None
             return {
-                "id": node_id("Ref", f"{spec.id}:{short}"),
+                "id": node_id("Ref", f"{spec.id}:{name if prefix == 'refs/tags/' else short}"),
                 "name": short,
-                "prefix": "refs/heads/",
+                "prefix": prefix,
                 "target": self._commit_node(spec, c),
             }
 
@@ -219,6 +225,48 @@ class GraphQLExecutor:
             "defaultBranchRef": ref(spec.default_branch) if head else None,
             "ref": lambda info, qualifiedName: ref(qualifiedName),
             "object": obj,
+            "issueOrPullRequest": lambda info, number: self._numbered(spec, number),
+            "release": lambda info, tagName: self._release(spec, tagName),
+        }
+
+    def _numbered(self, spec: RepoSpec, number: int) -> dict[str, Any]:
+        """An issue or a pull request; a number that is neither is null plus GitHub's
+        NOT_FOUND error (its path inside the repository's alias)."""
+        item = spec.numbered(number)
+        if item is None:
+            raise GraphQLError(
+                f"Could not resolve to an issue or pull request with the number of {number}.",
+                extensions={"type": "NOT_FOUND"},
+            )
+        pull = isinstance(item, PullRequest)
+        state = "MERGED" if pull and item.merged else item.state.upper()
+        node = {
+            "__typename": "PullRequest" if pull else "Issue",
+            "id": node_id("PullRequest" if pull else "Issue", f"{spec.id}:{number}"),
+            "number": number,
+            "title": item.title,
+            "url": f"{self.html_base}/{spec.full_name}/{'pull' if pull else 'issues'}/{number}",
+            "state": state,
+            "closed": item.state == "closed",
+            "createdAt": item.created_at,
+        }
+        if isinstance(item, PullRequest):
+            node.update(merged=item.merged, isDraft=item.draft)
+        return node
+
+    def _release(self, spec: RepoSpec, tag: str) -> dict[str, Any] | None:
+        r = spec.releases.get(tag)
+        if r is None:
+            return None  # GitHub: null, no error
+        return {
+            "id": node_id("Release", f"{spec.id}:{tag}"),
+            "name": r.name,
+            "tagName": r.tag,
+            "url": f"{self.html_base}/{spec.full_name}/releases/tag/{r.tag}",
+            "isDraft": r.draft,
+            "isPrerelease": r.prerelease,
+            "createdAt": r.created_at,
+            "publishedAt": r.published_at,
         }
 
     def _commit_node(self, spec: RepoSpec, c: Commit) -> dict[str, Any]:

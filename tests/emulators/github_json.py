@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from tests.emulators.github_graphql import node_id
-from tests.emulators.github_scenario import Comment, PullRequest, RepoSpec
+from tests.emulators.github_scenario import Comment, Issue, PullRequest, RepoSpec
 from tests.emulators.gitstore import Commit, GitStore, Person
 
 DOCS = "https://docs.github.com/rest"
@@ -129,7 +129,7 @@ def repo_json(u: Urls, spec: RepoSpec, authenticated: bool = False) -> dict[str,
             "stargazers_count": spec.stars,
             "watchers_count": spec.stars,
             "language": spec.language,
-            "has_issues": True,
+            "has_issues": spec.has_issues,
             "has_projects": True,
             "has_downloads": True,
             "has_wiki": True,
@@ -139,7 +139,8 @@ def repo_json(u: Urls, spec: RepoSpec, authenticated: bool = False) -> dict[str,
             "mirror_url": None,
             "archived": spec.archived,
             "disabled": spec.disabled,
-            "open_issues_count": len(spec.open_pulls()),
+            # GitHub counts open issues and open pull requests together.
+            "open_issues_count": len(spec.open_pulls()) + len(spec.open_issues()),
             "license": license_,
             "allow_forking": True,
             "is_template": False,
@@ -147,7 +148,7 @@ def repo_json(u: Urls, spec: RepoSpec, authenticated: bool = False) -> dict[str,
             "topics": list(spec.topics),
             "visibility": "private" if spec.private else "public",
             "forks": spec.forks,
-            "open_issues": len(spec.open_pulls()),
+            "open_issues": len(spec.open_pulls()) + len(spec.open_issues()),
             "watchers": spec.stars,
             "default_branch": spec.default_branch,
         }
@@ -346,13 +347,16 @@ def label_json(u: Urls, spec: RepoSpec, name: str) -> dict[str, Any]:
     }
 
 
-def comment_json(u: Urls, spec: RepoSpec, number: int, c: Comment) -> dict[str, Any]:
+def comment_json(
+    u: Urls, spec: RepoSpec, number: int, c: Comment, pull: bool = True
+) -> dict[str, Any]:
     base = u.repo(spec)
+    kind = "pull" if pull else "issues"
     return {
         "id": c.id,
         "node_id": node_id("IssueComment", c.id),
         "url": f"{base}/issues/comments/{c.id}",
-        "html_url": f"{u.html}/{spec.full_name}/pull/{number}#issuecomment-{c.id}",
+        "html_url": f"{u.html}/{spec.full_name}/{kind}/{number}#issuecomment-{c.id}",
         "issue_url": f"{base}/issues/{number}",
         "body": c.body,
         "user": user_json(u, c.user),
@@ -445,31 +449,55 @@ def pull_json(u: Urls, spec: RepoSpec, store: GitStore, pr: PullRequest) -> dict
     }
 
 
-def issue_json(u: Urls, spec: RepoSpec, pr: PullRequest) -> dict[str, Any]:
-    """A pull request seen through the issues API."""
+def issue_json(
+    u: Urls, spec: RepoSpec, item: Issue | PullRequest, single: bool = False
+) -> dict[str, Any]:
+    """An issue, or a pull request seen through the issues API (then with the
+    `pull_request` key, which plain issues lack). `closed_by` only comes with a single
+    issue (GET /issues/{n}), as on GitHub: a listed issue lacks it."""
     base = u.repo(spec)
-    return {
-        "url": f"{base}/issues/{pr.number}",
+    pull = isinstance(item, PullRequest)
+    web = f"{u.html}/{spec.full_name}/{'pull' if pull else 'issues'}/{item.number}"
+    assignees = [] if pull else [user_json(u, a) for a in item.assignees]
+    data: dict[str, Any] = {
+        "url": f"{base}/issues/{item.number}",
         "repository_url": base,
-        "labels_url": f"{base}/issues/{pr.number}/labels{{/name}}",
-        "comments_url": f"{base}/issues/{pr.number}/comments",
-        "html_url": f"{u.html}/{spec.full_name}/pull/{pr.number}",
-        "id": pr.id,
-        "node_id": node_id("Issue", pr.id),
-        "number": pr.number,
-        "title": pr.title,
-        "user": user_json(u, pr.user),
-        "labels": [label_json(u, spec, n) for n in pr.labels],
-        "state": pr.state,
-        "locked": False,
-        "comments": len(pr.comments),
-        "created_at": pr.created_at,
-        "updated_at": pr.updated_at,
-        "closed_at": pr.closed_at,
-        "body": pr.body,
-        "pull_request": {
-            "url": f"{base}/pulls/{pr.number}",
-            "html_url": f"{u.html}/{spec.full_name}/pull/{pr.number}",
-            "merged_at": pr.merged_at,
-        },
+        "labels_url": f"{base}/issues/{item.number}/labels{{/name}}",
+        "comments_url": f"{base}/issues/{item.number}/comments",
+        "events_url": f"{base}/issues/{item.number}/events",
+        "html_url": web,
+        "id": item.id,
+        "node_id": node_id("Issue", item.id),
+        "number": item.number,
+        "title": item.title,
+        "user": user_json(u, item.user),
+        "labels": [label_json(u, spec, n) for n in item.labels],
+        "state": item.state,
+        "locked": False if pull else item.locked,
+        "assignee": assignees[0] if assignees else None,
+        "assignees": assignees,
+        "milestone": None,
+        "comments": len(item.comments),
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+        "closed_at": item.closed_at,
+        "author_association": "OWNER" if item.user == spec.owner else "NONE",
+        "active_lock_reason": None,
+        "body": item.body,
+        "timeline_url": f"{base}/issues/{item.number}/timeline",
+        "performed_via_github_app": None,
+        "state_reason": None if pull else item.state_reason,
     }
+    if pull:
+        data["draft"] = item.draft
+        data["pull_request"] = {
+            "url": f"{base}/pulls/{item.number}",
+            "html_url": web,
+            "diff_url": f"{web}.diff",
+            "patch_url": f"{web}.patch",
+            "merged_at": item.merged_at,
+        }
+    if single:
+        closer = None if pull else item.closed_by
+        data["closed_by"] = user_json(u, closer) if closer else None
+    return data

@@ -1,6 +1,7 @@
 """REST handlers of the GitHub emulator: repositories, commits, contents, git data,
-pull requests, labels and comments. Mixed into GitHubEmulator, which does the routing,
-authentication and rate limiting; each handler gets a Ctx and returns a Reply."""
+pull requests, issues (which include pull requests, as on GitHub), labels and comments.
+Mixed into GitHubEmulator, which does the routing, authentication and rate limiting; each
+handler gets a Ctx and returns a Reply."""
 
 from __future__ import annotations
 
@@ -25,10 +26,13 @@ from tests.emulators.github_json import (
     ref_json,
     repo_json,
 )
-from tests.emulators.github_scenario import Comment, PullRequest, RepoSpec
+from tests.emulators.github_scenario import Comment, Issue, PullRequest, RepoSpec
 from tests.emulators.gitstore import Commit, GitStore, Person, now_iso
 
 ACTIONS_PR_MESSAGE = "GitHub Actions is not permitted to create or approve pull requests."
+# What GitHub answers a GITHUB_TOKEN without `issues: write` that opens an issue.
+INTEGRATION_MESSAGE = "Resource not accessible by integration"
+ISSUES_DISABLED_DOC = "https://docs.github.com/rest/issues/issues#create-an-issue"
 
 
 @dataclass
@@ -101,7 +105,10 @@ _ROUTE_TABLE: list[tuple[str, str, str, str]] = [
     ("POST", r"/pulls", "/pulls", "create_pull"),
     ("GET", r"/pulls/(?P<n>\d+)", "/pulls/{n}", "get_pull"),
     ("PATCH", r"/pulls/(?P<n>\d+)", "/pulls/{n}", "edit_pull"),
+    ("GET", r"/issues", "/issues", "list_issues"),
+    ("POST", r"/issues", "/issues", "create_issue"),
     ("GET", r"/issues/(?P<n>\d+)", "/issues/{n}", "get_issue"),
+    ("PATCH", r"/issues/(?P<n>\d+)", "/issues/{n}", "edit_issue"),
     ("GET", r"/issues/(?P<n>\d+)/labels", "/issues/{n}/labels", "list_issue_labels"),
     ("POST", r"/issues/(?P<n>\d+)/labels", "/issues/{n}/labels", "add_labels"),
     ("DELETE", r"/issues/(?P<n>\d+)/labels/(?P<name>.+)", "/issues/{n}/labels/{name}", "del_label"),
@@ -119,6 +126,7 @@ class RestHandlers:
 
     login: str
     forbid_pull_creation: bool
+    forbid_issue_creation: bool = False  # 403 as for a GITHUB_TOKEN without issues: write
 
     # -- repositories ------------------------------------------------------------------------
     def _get_repo(self, ctx: Ctx) -> Reply:
@@ -493,37 +501,142 @@ class RestHandlers:
             pr.head_sha = ctx.store.branches[pr.head]
         return Reply.json(200, pull_json(ctx.urls, ctx.spec, ctx.store, pr))
 
-    # -- issues side of pull requests: labels and comments ----------------------------------
+    # -- issues (pull requests included): the issue, its labels and comments -----------------
+    def _numbered(self, ctx: Ctx, n: str) -> Issue | PullRequest:
+        assert ctx.spec
+        item = ctx.spec.numbered(int(n))
+        if item is None:
+            raise HttpError(not_found("https://docs.github.com/rest/issues/issues#get-an-issue"))
+        return item
+
+    @staticmethod
+    def _issues_enabled(ctx: Ctx) -> None:
+        assert ctx.spec
+        if not ctx.spec.has_issues:
+            raise HttpError(error(410, "Issues are disabled for this repo", ISSUES_DISABLED_DOC))
+
+    def _list_issues(self, ctx: Ctx) -> Reply:
+        """GitHub's filters: state (open), labels (all of them), creator, assignee,
+        milestone, since; sort created|updated|comments, direction desc. Pull requests
+        are listed too, with their `pull_request` key."""
+        assert ctx.spec
+        self._issues_enabled(ctx)
+        state = ctx.arg("state", "open")
+        labels = [x.strip() for x in (ctx.arg("labels") or "").split(",") if x.strip()]
+        creator, assignee = ctx.arg("creator"), ctx.arg("assignee")
+        milestone, since = ctx.arg("milestone"), ctx.arg("since")
+        items: list[Issue | PullRequest] = [*ctx.spec.issues.values(), *ctx.spec.pulls.values()]
+        out = []
+        for item in items:
+            names = {x.lower() for x in item.labels}
+            who = [] if isinstance(item, PullRequest) else [a.lower() for a in item.assignees]
+            if state != "all" and item.state != state:
+                continue
+            if any(x.lower() not in names for x in labels):
+                continue
+            if creator and item.user.lower() != creator.lower():
+                continue
+            if assignee == "none" and who or assignee == "*" and not who:
+                continue
+            if assignee not in (None, "none", "*") and assignee.lower() not in who:
+                continue
+            if milestone not in (None, "none"):  # no milestones in the emulator
+                continue
+            if since and item.updated_at < since:
+                continue
+            out.append(item)
+        sort, desc = ctx.arg("sort", "created"), ctx.arg("direction", "desc") != "asc"
+        keys = {
+            "updated": lambda i: (i.updated_at, i.number),
+            "comments": lambda i: (len(i.comments), i.number),
+        }
+        out.sort(key=keys.get(sort or "", lambda i: (i.created_at, i.number)), reverse=desc)
+        return self._paginate(ctx, [issue_json(ctx.urls, ctx.spec, i) for i in out])
+
+    def _create_issue(self, ctx: Ctx) -> Reply:
+        assert ctx.spec
+        spec, body = ctx.spec, ctx.body()
+        self._issues_enabled(ctx)
+        if self.forbid_issue_creation:
+            return error(403, INTEGRATION_MESSAGE, ISSUES_DISABLED_DOC)
+        title = body.get("title")
+        if not isinstance(title, str | int) or title == "":
+            return validation_failed("Issue", field="title", code="missing_field")
+        labels = body.get("labels") or []
+        assignees = list(body.get("assignees") or [])
+        if body.get("assignee"):
+            assignees.append(str(body["assignee"]))
+        number = spec.next_number()
+        issue = Issue(number, spec.id * 1000 + number, str(title), body.get("body"), self.login,
+                      assignees=assignees)  # fmt: skip
+        self._set_labels(spec, issue, labels)
+        spec.issues[number] = issue
+        data = issue_json(ctx.urls, spec, issue, single=True)
+        return Reply.json(201, data, {"Location": data["url"]})
+
     def _get_issue(self, ctx: Ctx, n: str) -> Reply:
         assert ctx.spec
-        return Reply.json(200, issue_json(ctx.urls, ctx.spec, self._pull(ctx, n)))
+        return Reply.json(200, issue_json(ctx.urls, ctx.spec, self._numbered(ctx, n), single=True))
 
-    def _issue_labels(self, ctx: Ctx, pr: PullRequest) -> Reply:
+    def _edit_issue(self, ctx: Ctx, n: str) -> Reply:
+        """PATCH an issue, or a pull request's issue side (title, body, state, labels)."""
         assert ctx.spec
-        return Reply.json(200, [label_json(ctx.urls, ctx.spec, name) for name in pr.labels])
+        item, body = self._numbered(ctx, n), ctx.body()
+        state, reason = body.get("state"), body.get("state_reason")
+        if state not in (None, "open", "closed"):
+            return validation_failed("Issue", field="state", code="invalid")
+        if reason not in (None, "completed", "not_planned", "reopened"):
+            return validation_failed("Issue", field="state_reason", code="invalid")
+        if isinstance(item, PullRequest) and state == "open" and item.merged:
+            return error(422, "state cannot be changed. The pull request has been merged.")
+        for key in ("title", "body"):
+            if key in body:
+                setattr(item, key, body[key])
+        if isinstance(body.get("labels"), list):
+            item.labels = []
+            self._set_labels(ctx.spec, item, body["labels"])
+        if isinstance(item, Issue) and isinstance(body.get("assignees"), list):
+            item.assignees = [str(a) for a in body["assignees"]]
+        if state and state != item.state:
+            item.state = state
+            item.closed_at = now_iso() if state == "closed" else None
+            if isinstance(item, Issue):
+                item.closed_by = self.login if state == "closed" else None
+                item.state_reason = reason or ("completed" if state == "closed" else "reopened")
+        elif isinstance(item, Issue) and reason and item.state == "closed":
+            item.state_reason = reason
+        item.updated_at = now_iso()
+        return Reply.json(200, issue_json(ctx.urls, ctx.spec, item, single=True))
+
+    def _set_labels(self, spec: RepoSpec, item: Issue | PullRequest, names: list[Any]) -> None:
+        for name in names:
+            name = name.get("name") if isinstance(name, dict) else str(name)
+            self._ensure_label(spec, name)
+            if name not in item.labels:
+                item.labels.append(name)
+
+    def _issue_labels(self, ctx: Ctx, item: Issue | PullRequest) -> Reply:
+        assert ctx.spec
+        return Reply.json(200, [label_json(ctx.urls, ctx.spec, name) for name in item.labels])
 
     def _list_issue_labels(self, ctx: Ctx, n: str) -> Reply:
-        return self._issue_labels(ctx, self._pull(ctx, n))
+        return self._issue_labels(ctx, self._numbered(ctx, n))
 
     def _add_labels(self, ctx: Ctx, n: str) -> Reply:
         assert ctx.spec
-        pr, body = self._pull(ctx, n), ctx.body()
+        item, body = self._numbered(ctx, n), ctx.body()
         names = body.get("labels", []) if isinstance(body, dict) else body
         if not isinstance(names, list):
             return validation_failed("Label", field="labels", code="invalid")
-        for name in names:
-            name = name.get("name") if isinstance(name, dict) else str(name)
-            self._ensure_label(ctx.spec, name)
-            if name not in pr.labels:
-                pr.labels.append(name)
-        return self._issue_labels(ctx, pr)
+        self._set_labels(ctx.spec, item, names)
+        return self._issue_labels(ctx, item)
 
     def _del_label(self, ctx: Ctx, n: str, name: str) -> Reply:
-        pr = self._pull(ctx, n)
-        if name not in pr.labels:
+        item = self._numbered(ctx, n)
+        if name not in item.labels:
             return error(404, "Label does not exist")
-        pr.labels.remove(name)
-        return self._issue_labels(ctx, pr)
+        item.labels.remove(name)
+        return self._issue_labels(ctx, item)
 
     @staticmethod
     def _ensure_label(spec: RepoSpec, name: str, **meta: Any) -> None:
@@ -532,28 +645,33 @@ class RestHandlers:
 
     def _list_comments(self, ctx: Ctx, n: str) -> Reply:
         assert ctx.spec
-        pr = self._pull(ctx, n)
-        items = [comment_json(ctx.urls, ctx.spec, pr.number, c) for c in pr.comments]
+        item = self._numbered(ctx, n)
+        pull = isinstance(item, PullRequest)
+        items = [comment_json(ctx.urls, ctx.spec, item.number, c, pull) for c in item.comments]
         return self._paginate(ctx, items)
 
     def _add_comment(self, ctx: Ctx, n: str) -> Reply:
         assert ctx.spec
-        pr, body = self._pull(ctx, n), ctx.body()
+        item, body = self._numbered(ctx, n), ctx.body()
         if not isinstance(body.get("body"), str):
             return validation_failed("IssueComment", field="body", code="missing_field")
-        cid = 7000000 + sum(len(p.comments) for p in ctx.spec.pulls.values()) + 1
-        comment = Comment(cid, body["body"], self.login, now_iso())
-        pr.comments.append(comment)
-        data = comment_json(ctx.urls, ctx.spec, pr.number, comment)
+        if isinstance(item, Issue) and item.locked:
+            return error(403, "Unable to create comment because issue is locked.")
+        comment = Comment(ctx.spec.next_comment_id(), body["body"], self.login, now_iso())
+        item.comments.append(comment)
+        item.updated_at = now_iso()
+        pull = isinstance(item, PullRequest)
+        data = comment_json(ctx.urls, ctx.spec, item.number, comment, pull)
         return Reply.json(201, data, {"Location": data["url"]})
 
     def _edit_comment(self, ctx: Ctx, cid: str) -> Reply:
         assert ctx.spec
-        for pr in ctx.spec.pulls.values():
-            for c in pr.comments:
+        for item in [*ctx.spec.pulls.values(), *ctx.spec.issues.values()]:
+            for c in item.comments:
                 if c.id == int(cid):
                     c.body = str(ctx.body().get("body", c.body))
-                    return Reply.json(200, comment_json(ctx.urls, ctx.spec, pr.number, c))
+                    pull = isinstance(item, PullRequest)
+                    return Reply.json(200, comment_json(ctx.urls, ctx.spec, item.number, c, pull))
         return not_found()
 
     def _list_labels(self, ctx: Ctx) -> Reply:

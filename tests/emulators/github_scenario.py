@@ -1,5 +1,6 @@
 """What the GitHub emulator serves: repositories (with renames), their git data, pull
-requests, labels and comments. Tests build a scenario, mutate it between runs, and read
+requests, issues (one number sequence with the pull requests, as on GitHub), labels and
+comments. Tests build a scenario, mutate it between runs, and read
 it back; the emulator reads it live on every request."""
 
 from __future__ import annotations
@@ -50,6 +51,40 @@ class PullRequest:
 
 
 @dataclass
+class Issue:
+    """A plain issue. Pull requests are issues too on GitHub: both share `RepoSpec`'s
+    number sequence, and the issues API serves both (PRs with a `pull_request` key)."""
+
+    number: int
+    id: int
+    title: str
+    body: str | None
+    user: str
+    state: str = "open"
+    state_reason: str | None = None  # completed, not_planned, reopened
+    labels: list[str] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
+    locked: bool = False
+    created_at: str = field(default_factory=now_iso)
+    updated_at: str = field(default_factory=now_iso)
+    closed_at: str | None = None
+    closed_by: str | None = None
+    comments: list[Comment] = field(default_factory=list)
+
+
+@dataclass
+class Release:
+    """A release, found by its tag (`release(tagName:)` in GraphQL)."""
+
+    tag: str
+    name: str | None = None
+    draft: bool = False
+    prerelease: bool = False
+    created_at: str = DEFAULT_DATE
+    published_at: str | None = DEFAULT_DATE
+
+
+@dataclass
 class RepoSpec:
     """One repository. `files`/`last_commit` describe the default branch: changing them
     between runs adds a commit; API writes to the default branch update them."""
@@ -78,9 +113,13 @@ class RepoSpec:
     license_key: str | None = "mit"
     owner_type: str = "User"
     owner_id: int = 0
+    has_issues: bool = True  # False: the issues API answers 410 "Issues are disabled"
     # -- state behind the write endpoints ------------------------------------------
     store: GitStore = field(default_factory=GitStore, repr=False)
     pulls: dict[int, PullRequest] = field(default_factory=dict, repr=False)
+    issues: dict[int, Issue] = field(default_factory=dict, repr=False)
+    releases: dict[str, Release] = field(default_factory=dict, repr=False)  # by tag
+    tags: set[str] = field(default_factory=set, repr=False)  # tags with no release (at head)
     labels: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     _seed: tuple[Any, ...] | None = field(default=None, repr=False)
     _synced_head: str | None = field(default=None, repr=False)
@@ -138,8 +177,48 @@ class RepoSpec:
     def open_pulls(self) -> list[PullRequest]:
         return [p for p in self.pulls.values() if p.state == "open"]
 
+    def open_issues(self) -> list[Issue]:
+        return [i for i in self.issues.values() if i.state == "open"]
+
     def next_number(self) -> int:
-        return max(self.pulls, default=0) + 1
+        """Issues and pull requests share one sequence."""
+        return max([*self.pulls, *self.issues], default=0) + 1
+
+    def numbered(self, number: int) -> Issue | PullRequest | None:
+        """What `/issues/{number}` names: an issue or a pull request."""
+        return self.issues.get(number) or self.pulls.get(number)
+
+    def next_comment_id(self) -> int:
+        return (
+            7000000
+            + sum(len(x.comments) for x in [*self.pulls.values(), *self.issues.values()])
+            + 1
+        )
+
+    def add_issue(
+        self,
+        title: str,
+        body: str | None = None,
+        user: str = "maintainer",
+        labels: list[str] | None = None,
+        state: str = "open",
+    ) -> Issue:
+        """Test helper: an issue opened by hand (by `user`)."""
+        with self._lock:
+            n = self.next_number()
+            issue = Issue(
+                n, self.id * 1000 + n, title, body, user, state, labels=list(labels or [])
+            )
+            if state == "closed":
+                issue.closed_at, issue.state_reason, issue.closed_by = now_iso(), "completed", user
+            self.issues[n] = issue
+            return issue
+
+    def add_release(self, tag: str, name: str | None = None, **kw: Any) -> Release:
+        """Test helper: a release of `tag` (keyword arguments are Release fields)."""
+        with self._lock:
+            release = self.releases[tag] = Release(tag, name if name is not None else tag, **kw)
+            return release
 
     def merge_pull(self, number: int, by: str = "maintainer") -> Commit:
         """Test helper: merge a PR the way the web UI would (merge commit on base)."""

@@ -25,10 +25,14 @@ class TokenRefused(Exception):
 
 @dataclass
 class RepoRequest:
-    """One distinct repository to check, and the paths linked inside it."""
+    """One distinct repository to check, and what is linked inside it: files and folders,
+    and (GraphQL only) issue or pull request numbers, commits and release tags."""
 
     repo: str  # owner/name as first written in the list
     paths: set[tuple[str, str]] = field(default_factory=set)  # (ref, path)
+    numbers: set[int] = field(default_factory=set)  # issues and pull requests
+    commits: set[str] = field(default_factory=set)  # commit shas (full or abbreviated)
+    tags: set[str] = field(default_factory=set)  # release tags
 
 
 @dataclass
@@ -90,6 +94,17 @@ def short(exc: BaseException) -> str:
 
 def repo_key(repo: str) -> str:
     return repo.lower()
+
+
+# How a repository's observation keeps what was linked inside it: `paths` holds git
+# objects and pages by spec ("ref:path" for a file or folder, and the two below, which
+# never contain a colon), `numbers` issue and pull request numbers ("12").
+def commit_spec(sha: str) -> str:
+    return f"commit/{sha}"
+
+
+def release_spec(tag: str) -> str:
+    return f"releases/tag/{tag}"
 
 
 def mark(batch: list[RepoRequest], result: ProviderResult, outcome: Outcome, error: str) -> None:

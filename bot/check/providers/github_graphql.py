@@ -1,5 +1,8 @@
-"""GitHub with a token: GraphQL, 100 repositories per query by alias, every linked file or
-folder as an `object(expression:)` in the same query, and `rateLimit` to know the budget."""
+"""GitHub with a token: GraphQL, 100 repositories per query by alias, in the same query every
+linked file, folder or commit as an `object(expression:)`, every linked issue or pull request
+as an `issueOrPullRequest(number:)` (a missing one is null plus a NOT_FOUND error whose path
+is inside the repository's alias), every linked release as a `release(tagName:)` and the
+`ref(qualifiedName:)` of its tag, and `rateLimit` to know the budget."""
 
 from __future__ import annotations
 
@@ -17,7 +20,9 @@ from bot.check.providers.github_api import (
     GitHubSettings,
     RepoRequest,
     TokenRefused,
+    commit_spec,
     mark,
+    release_spec,
     repo_key,
     short,
 )
@@ -36,22 +41,50 @@ _REPO_FIELDS = """
 """
 
 
-def build_query(batch: list[RepoRequest]) -> tuple[str, dict[str, str]]:
-    """One GraphQL query for a batch: alias `rN` per repository, `pN_M` per path.
-    Names travel as variables, never spliced into the query text."""
+# What is asked inside a repository, per linked thing: (alias and variable letter, field
+# with `$v` for its variable, the variable's type).
+_INSIDE = {
+    "paths": ("p", "e", "object(expression: $v)", "String!"),
+    "numbers": ("i", "i", "issueOrPullRequest(number: $v)", "Int!"),
+    "commits": ("c", "c", "object(expression: $v)", "String!"),
+    "tags": ("t", "t", "release(tagName: $v)", "String!"),
+    # `releases/tag/X` also shows a tag that has no release: either one keeps the link.
+    "tag_refs": ("g", "g", "ref(qualifiedName: $v)", "String!"),
+}
+
+
+def _asked(req: RepoRequest) -> dict[str, list[Any]]:
+    """What is asked inside `req`, in a stable order (aliases are positions in it)."""
+    return {
+        "paths": [f"{ref}:{path}" for ref, path in sorted(req.paths)],
+        "numbers": sorted(req.numbers),
+        "commits": sorted(req.commits),
+        "tags": sorted(req.tags),
+        "tag_refs": [f"refs/tags/{tag}" for tag in sorted(req.tags)],
+    }
+
+
+def build_query(batch: list[RepoRequest]) -> tuple[str, dict[str, Any]]:
+    """One GraphQL query for a batch: alias `rN` per repository and, inside it, `pM` per
+    file or folder, `iM` per issue or pull request number, `cM` per commit, `tM` and `gM`
+    per release tag (the release, the tag). Names travel as variables, never spliced into
+    the query text."""
     params: list[str] = []
     parts: list[str] = []
-    variables: dict[str, str] = {}
+    variables: dict[str, Any] = {}
     for i, req in enumerate(batch):
         owner, name = req.repo.split("/", 1)
         variables[f"o{i}"], variables[f"n{i}"] = owner, name
         params += [f"$o{i}: String!", f"$n{i}: String!"]
-        objects = []
-        for j, (ref, path) in enumerate(sorted(req.paths)):
-            variables[f"e{i}_{j}"] = f"{ref}:{path}"
-            params.append(f"$e{i}_{j}: String!")
-            objects.append(f"p{j}: object(expression: $e{i}_{j}) {{ __typename }}")
-        body = _REPO_FIELDS + "\n    ".join(objects)
+        inside = []
+        for what, values in _asked(req).items():
+            alias, letter, fld, typ = _INSIDE[what]
+            for j, value in enumerate(values):
+                var = f"{letter}{i}_{j}"
+                variables[var] = value
+                params.append(f"${var}: {typ}")
+                inside.append(f"{alias}{j}: {fld.replace('$v', '$' + var)} {{ __typename }}")
+        body = _REPO_FIELDS + "".join(f"    {line}\n" for line in inside)
         parts.append(f"  r{i}: repository(owner: $o{i}, name: $n{i}) {{{body}  }}")
     query = (
         f"query AwesomeMonitor({', '.join(params)}) {{\n"
@@ -124,7 +157,9 @@ class GraphQL:
         by_alias: dict[str, dict] = {}
         for err in errors:
             path = err.get("path") or []
-            if path:
+            if len(path) == 1:  # about the repository itself, not a missing issue inside it
+                by_alias[str(path[0])] = err
+            elif path:
                 by_alias.setdefault(str(path[0]), err)
         if errors and not data:
             rate = any(e.get("type") == "RATE_LIMITED" for e in errors) or (
@@ -165,9 +200,15 @@ def _observation(req: RepoRequest, node: dict) -> RepoObservation:
     full = node.get("nameWithOwner") or req.repo
     branch = node.get("defaultBranchRef") or {}
     target = branch.get("target") or {}
-    paths: dict[str, bool | None] = {}
-    for j, (ref, path) in enumerate(sorted(req.paths)):
-        paths[f"{ref}:{path}"] = node.get(f"p{j}") is not None
+    asked = _asked(req)
+    paths: dict[str, bool | None] = {
+        spec: node.get(f"p{j}") is not None for j, spec in enumerate(asked["paths"])
+    }
+    for j, sha in enumerate(asked["commits"]):
+        paths[commit_spec(sha)] = node.get(f"c{j}") is not None
+    for j, tag in enumerate(asked["tags"]):
+        paths[release_spec(tag)] = bool(node.get(f"t{j}") or node.get(f"g{j}"))
+    numbers = {str(n): node.get(f"i{j}") is not None for j, n in enumerate(asked["numbers"])}
     return RepoObservation(
         repo=key,
         outcome=Outcome.FAIL if node.get("isDisabled") else Outcome.OK,
@@ -181,5 +222,6 @@ def _observation(req: RepoRequest, node: dict) -> RepoObservation:
         pushed_at=node.get("pushedAt"),
         last_commit=target.get("committedDate") or node.get("pushedAt"),
         paths=paths,
+        numbers=numbers,
         error="repository disabled by GitHub" if node.get("isDisabled") else None,
     )

@@ -1,7 +1,8 @@
 """GitHub without a token: REST, one GET per repository (and per linked path) within the
 anonymous budget of 60 an hour. `GET /rate_limit` (free) tells the budget first; ETags from
 the previous run make an unchanged repository free (304). What the budget does not cover
-is "not checked" this run and goes first next run."""
+is "not checked" this run and goes first next run. A repository's pages (issues, commits,
+releases) are not GitHub's links without a token: the web provider checks them."""
 
 from __future__ import annotations
 
@@ -110,7 +111,9 @@ class Rest:
         status, headers, body = got
         if status == 304 and prev:
             fields = {k: v for k, v in prev.items() if k in RepoObservation.__dataclass_fields__}
-            fields.update(repo=key, outcome=Outcome.OK, http_status=304, error=None, paths={})
+            fields.update(
+                repo=key, outcome=Outcome.OK, http_status=304, error=None, paths={}, numbers={}
+            )
             return RepoObservation(**fields), True
         if status == 200:
             data = json.loads(body)

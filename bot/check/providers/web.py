@@ -31,6 +31,7 @@ from bot.check.model import Observation, Outcome, ProviderResult, WebObservation
 from bot.check.providers.base import Context, NoParts
 from bot.parse.target import Kind, Target
 
+WEB_KINDS = (Kind.WEB, Kind.GITHUB_PAGE)  # a repository's page is a web link without a token
 MAX_HOPS = 10
 NETWORK_DOWN_HOSTS = 3
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -54,7 +55,7 @@ class Web(NoParts):
         return None
 
     def key(self, target: Target) -> str | None:
-        if target.kind == Kind.WEB and target.url.lower().startswith(("http://", "https://")):
+        if target.kind in WEB_KINDS and target.url.lower().startswith(("http://", "https://")):
             return target.url
         return None
 
