@@ -70,6 +70,9 @@ def groups(result: CheckResult, stale_after: int = 730) -> Groups:
             add("unknown", v, v.error or "could not tell")
         if v.verdict == Verdict.MOVED and v.moved_to:
             add("moved", v, f"now {v.moved_to}")
+        elif v.verdict == Verdict.MOVED and v.observation is not None:
+            moved = v.observation.moved_to  # a new name the link cannot take as it is
+            add("moved", v, f"moved to {moved}: the link is not rewritten, fix it by hand")
         ro = v.repo
         if ro and ro.archived and v.verdict in (Verdict.ARCHIVED, Verdict.MOVED):
             when = f" on {ro.archived_at[:10]}" if ro.archived_at else ""
