@@ -17,9 +17,10 @@ from bot.check.model import Outcome, PaperObservation, RepoObservation, Verdict
 from bot.config import StatusConfig
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, owned_column, parse
 from bot.parse.target import Kind
+from bot.render.display import format_count as format_stars
 from bot.render.rewrite import RewriteResult, rewrite
 from bot.render.spans import NOTE_AT
-from bot.render.templating import environment, format_stars
+from bot.render.templating import environment
 from tests.conftest import ROOT, corpus_files
 
 SAMPLE = ROOT / "data" / "awesome-image-classification-2019.md"

@@ -205,6 +205,29 @@ class Http:
             return session.get(url, **kwargs)
 
 
+class Sessions:
+    """One session per worker thread (requests does not promise thread safety), all closed
+    together at the end."""
+
+    def __init__(self, make: Callable[[], requests.Session]) -> None:
+        self.make = make
+        self._local = threading.local()
+        self._all: list[requests.Session] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = self.make()
+            with self._lock:
+                self._all.append(session)
+        return session
+
+    def close(self) -> None:
+        for session in self._all:
+            session.close()
+
+
 class PolicyRetry(Retry):
     """urllib3's Retry, with the run's wait budget, host pauses, counts and pacing."""
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
 
 
 class Outcome(StrEnum):
@@ -122,6 +124,15 @@ class RepoObservation:
         counts = (("★", self.stars),) if self.stars is not None else ()
         return Facts(counts=counts, activity=self.last_commit or self.pushed_at,
                      archived=self.archived)  # fmt: skip
+
+
+def rebuild(cls: type[T], data: dict) -> T | None:
+    """An observation of `cls` from a state entry's `data` (it answered well then)."""
+    fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}  # type: ignore[attr-defined]
+    try:
+        return cls(**{**fields, "outcome": Outcome.OK})
+    except TypeError:
+        return None
 
 
 @dataclass

@@ -28,7 +28,7 @@ from github.Issue import Issue
 
 from bot.check.run import CheckResult
 from bot.config import Config
-from bot.publish.platform import META_RE, Platform, meta_comment, read_meta
+from bot.publish.platform import META_RE, Platform, PublishOutcome, meta_comment, read_meta
 from bot.render.groups import Groups, groups, tally
 from bot.render.report import counted
 from bot.render.templating import environment, inline_code
@@ -63,14 +63,6 @@ def duplicate_note(kept: int) -> str:
         "oldest), so it closes this one. Nothing is lost: #"
         f"{kept} lists the same links."
     )
-
-
-@dataclass
-class Outcome:
-    action: str  # opened, updated, unchanged, reopened, closed, dismissed, none
-    number: int | None = None
-    url: str | None = None
-    detail: str = ""
 
 
 @dataclass
@@ -144,7 +136,7 @@ def render(
 
 def publish(
     platform: Platform, cfg: Config, path: str, result: CheckResult, dry_run: bool
-) -> Outcome:
+) -> PublishOutcome:
     """Open, update, leave, close or reopen the list's dashboard issue (module docstring)."""
     g = groups(result, cfg.status.stale_after)
     wanted = any(getattr(g, key) for key in FINDINGS)
@@ -163,7 +155,7 @@ def publish(
     action = _decide(current, closed, texts, wanted)
     if dry_run:
         _print_dry_run(texts, action, previous, duplicates)
-        return Outcome("none", detail="dry run: nothing written to GitHub")
+        return PublishOutcome("none", detail="dry run: nothing written to GitHub")
     kept = current.number if current else None
     for dup in duplicates:
         platform.comment_issue(dup, duplicate_note(kept or 0))
@@ -196,18 +188,18 @@ def _decide(current: Issue | None, closed: Issue | None, texts: Texts, wanted: b
 
 def _apply(
     platform: Platform, cfg: Config, action: str, issue: Issue | None, texts: Texts
-) -> Outcome:
+) -> PublishOutcome:
     if action == "none":
-        return Outcome("none", detail="nothing to act on")
+        return PublishOutcome("none", detail="nothing to act on")
     if action == "open":
         new = platform.create_issue(texts.title, texts.body, cfg.pr.labels)
-        return Outcome("opened", new.number, new.html_url)
+        return PublishOutcome("opened", new.number, new.html_url)
     assert issue is not None
     where = {"number": issue.number, "url": issue.html_url}
     if action == "leave":
-        return Outcome("unchanged", **where, detail="nothing new")
+        return PublishOutcome("unchanged", **where, detail="nothing new")
     if action == "dismissed":
-        return Outcome("dismissed", **where, detail="closed by a maintainer; it comes back "
+        return PublishOutcome("dismissed", **where, detail="closed by a maintainer; it comes back "
                        "for a new finding only")  # fmt: skip
     fields: dict[str, Any] = {"title": texts.title, "body": texts.body}
     have = [label.name for label in issue.labels]
@@ -216,12 +208,12 @@ def _apply(
     if action == "close":
         platform.comment_issue(issue, CLOSE_NOTE)
         platform.close_issue(issue, reason="completed", **fields)
-        return Outcome("closed", **where, detail="nothing left to act on")
+        return PublishOutcome("closed", **where, detail="nothing left to act on")
     if action == "reopen":
         platform.edit_issue(issue, state="open", **fields)
-        return Outcome("reopened", **where, detail="a new finding")
+        return PublishOutcome("reopened", **where, detail="a new finding")
     platform.edit_issue(issue, **fields)
-    return Outcome("updated", **where)
+    return PublishOutcome("updated", **where)
 
 
 WOULD = {

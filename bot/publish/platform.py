@@ -23,7 +23,6 @@ from github import (
     Auth,
     Github,
     GithubException,
-    GithubRetry,
     InputGitAuthor,
     InputGitTreeElement,
 )
@@ -31,6 +30,8 @@ from github.Issue import Issue
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
+from bot.check.http import Http
+from bot.check.providers.github_api import primary_limit
 from bot.errors import PublishError
 
 log = logging.getLogger(__name__)
@@ -86,11 +87,18 @@ def explain(exc: GithubException, action: str, repo: str, needs: str = PR_NEEDS)
         )
     if exc.status == 403:
         return PublishError(f"{action}: GitHub answered 403 ({msg or 'forbidden'}) for {repo}")
+    if exc.status >= 500:
+        return PublishError(
+            f"{action}: GitHub could not be reached or kept failing (HTTP {exc.status}); "
+            "nothing more was written, the next run picks up"
+        )
     return PublishError(f"{action}: GitHub answered {exc.status} ({msg or 'error'})")
 
 
 @dataclass
-class PullOutcome:
+class PublishOutcome:
+    """What `pr` or `issue` did."""
+
     action: str  # opened, updated, unchanged, closed, none, skipped, blocked
     number: int | None = None
     url: str | None = None
@@ -125,12 +133,11 @@ class Platform:
 
     def __init__(
         self, api_url: str, token: str, repo: str, timeout: float = 30.0,
-        write_interval: float = 1.0, needs: str = PR_NEEDS,
+        write_interval: float = 1.0, needs: str = PR_NEEDS, http: Http | None = None,
     ) -> None:  # fmt: skip
-        """`needs`: the workflow permissions the command takes, named when GitHub refuses."""
-        # A few retries with backoff (PyGithub's default is 10 in a row), and rate-limit
-        # waits bounded: a run must end, and the next one carries on.
-        retry = GithubRetry(total=3, backoff_factor=1.0, max_rate_limit_wait=120)
+        """`needs`: the workflow permissions the command takes, named when GitHub refuses.
+        Retries and waits are the run's HTTP policy (`http`), as for the checks."""
+        retry = (http or Http()).retry("github", give_up=primary_limit)
         # 100 a page (GitHub's most): listing the open issues is one request for most lists.
         self.gh = Github(base_url=api_url.rstrip("/"), auth=Auth.Token(token), retry=retry,
                          timeout=int(timeout), per_page=100, seconds_between_requests=0,

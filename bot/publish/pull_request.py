@@ -27,7 +27,7 @@ from github.PullRequest import PullRequest
 from bot.check.run import CheckResult
 from bot.check.state import State
 from bot.config import Config
-from bot.publish.platform import MARKER, Platform, PullOutcome, read_meta
+from bot.publish.platform import MARKER, Platform, PublishOutcome, read_meta
 from bot.publish.pr_text import Texts, render
 from bot.render.display import Shown
 from bot.render.report import unified_diff
@@ -84,7 +84,7 @@ class Proposal:
         return self.result.state.updated or ""
 
 
-def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> PullOutcome:
+def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> PublishOutcome:
     """Open, update, leave or close the bot's pull request (see the module docstring).
     Records in `p.result.state.meta` when the list got every drift."""
     branch = cfg.pr.branch
@@ -100,7 +100,7 @@ def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> Pull
     texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh)
     if dry_run:
         _print_dry_run(texts, p, wanted)
-        return PullOutcome("none", detail="dry run: nothing written to GitHub")
+        return PublishOutcome("none", detail="dry run: nothing written to GitHub")
     pr = platform.open_pull(branch)
     if not wanted:
         return _nothing_to_act_on(platform, pr, rw)
@@ -110,40 +110,40 @@ def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> Pull
     base = platform.base_sha()
     if pr is not None and read_meta(pr.body).get("fingerprint") == fp:
         if head is not None and head[2] == [base]:
-            return PullOutcome("unchanged", pr.number, pr.html_url, "nothing new to act on")
+            return PublishOutcome("unchanged", pr.number, pr.html_url, "nothing new to act on")
         platform.commit_files(branch, {p.path: p.new}, texts.message, parent=base,
                               base_tree_of=base)  # fmt: skip
-        return PullOutcome("rebased", pr.number, pr.html_url, "the default branch moved")
+        return PublishOutcome("rebased", pr.number, pr.html_url, "the default branch moved")
     if pr is None:
         declined = [c for c in platform.closed_unmerged(branch)
                     if read_meta(c.body).get("fingerprint") == fp]  # fmt: skip
         if declined:
-            return PullOutcome("skipped", declined[0].number, declined[0].html_url,
+            return PublishOutcome("skipped", declined[0].number, declined[0].html_url,
                                "the same change was closed without merging")  # fmt: skip
     platform.commit_files(branch, {p.path: p.new}, texts.message, parent=base, base_tree_of=base)
     p.result.state.meta[REFRESHED] = p.now
     if pr is None:
         pr = platform.create_pull(branch, texts.title, texts.body, cfg.pr.labels)
-        return PullOutcome("opened", pr.number, pr.html_url)
+        return PublishOutcome("opened", pr.number, pr.html_url)
     platform.edit_pull(pr, texts.title, texts.body)
-    return PullOutcome("updated", pr.number, pr.html_url)
+    return PublishOutcome("updated", pr.number, pr.html_url)
 
 
 def _nothing_to_act_on(
     platform: Platform, pr: PullRequest | None, rw: RewriteResult
-) -> PullOutcome:
+) -> PublishOutcome:
     drift = (
         f" ({len(rw.changed_lines)} lines of drift wait for the next change)" if rw.changed else ""
     )
     if pr is None:
-        return PullOutcome("none", detail="nothing to act on" + drift)
+        return PublishOutcome("none", detail="nothing to act on" + drift)
     if read_meta(pr.body).get("kind") == "refresh" and rw.changed:
-        return PullOutcome("unchanged", pr.number, pr.html_url, "a refresh, still pending")
+        return PublishOutcome("unchanged", pr.number, pr.html_url, "a refresh, still pending")
     platform.comment(pr, "The change this pull request proposed is no longer needed (the list "
                          "already shows it, or the links recovered), so awesome-monitor closes "
                          "it.")  # fmt: skip
     platform.close_pull(pr)
-    return PullOutcome("closed", pr.number, pr.html_url, "nothing left to act on")
+    return PublishOutcome("closed", pr.number, pr.html_url, "nothing left to act on")
 
 
 def _print_dry_run(texts: Texts, p: Proposal, wanted: bool) -> None:
@@ -157,7 +157,7 @@ def _print_dry_run(texts: Texts, p: Proposal, wanted: bool) -> None:
     print(f"title: {texts.title}\n\n{texts.body}\n{diff}")
 
 
-def _blocked(platform: Platform, pr: PullRequest | None, branch: str, sha: str) -> PullOutcome:
+def _blocked(platform: Platform, pr: PullRequest | None, branch: str, sha: str) -> PublishOutcome:
     """Someone pushed to the bot's branch: leave it alone, say so once."""
     note = (
         f"awesome-monitor did not update this pull request: commit {sha[:7]} on "
@@ -171,5 +171,5 @@ def _blocked(platform: Platform, pr: PullRequest | None, branch: str, sha: str) 
         seen = any(sha[:7] in body for body in platform.comment_bodies(pr))
         if not seen:
             platform.comment(pr, note)
-        return PullOutcome("blocked", pr.number, pr.html_url, "a human commit is on the branch")
-    return PullOutcome("blocked", detail="a human commit is on the branch")
+        return PublishOutcome("blocked", pr.number, pr.html_url, "a human commit is on the branch")
+    return PublishOutcome("blocked", detail="a human commit is on the branch")

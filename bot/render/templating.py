@@ -8,6 +8,8 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment, PackageLoader, StrictUndefined
 
+from bot.render.display import format_count
+
 
 def environment(overrides: dict[str, str] | None = None) -> Environment:
     loaders = [DictLoader(dict(overrides or {})), PackageLoader("bot.render", "templates")]
@@ -19,7 +21,7 @@ def environment(overrides: dict[str, str] | None = None) -> Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters["stars"] = format_stars
+    env.filters["stars"] = lambda n: "?" if n is None else format_count(n)
     env.filters["month"] = month
     env.filters["md"] = escape_markdown
     env.filters["code"] = inline_code
@@ -29,19 +31,6 @@ def environment(overrides: dict[str, str] | None = None) -> Environment:
 def inline_code(text: object) -> str:
     """Safe inside a single-backtick code span: no backticks, no line breaks."""
     return str(text).replace("`", "'").replace("\r", " ").replace("\n", " ")
-
-
-def format_stars(n: int | None) -> str:
-    """Rounded so small changes don't churn: 987, 1.2k, 12.3k, 123k, 1.2M."""
-    if n is None:
-        return "?"
-    if n < 1000:
-        return str(n)
-    if n < 100_000:
-        return f"{n / 1000:.1f}k".replace(".0k", "k")
-    if n < 1_000_000:
-        return f"{n // 1000}k"
-    return f"{n / 1_000_000:.1f}M".replace(".0M", "M")
 
 
 def month(iso: str | None) -> str:

@@ -16,7 +16,7 @@ import feedparser
 import requests
 
 from bot.check.http import Http, HttpSettings, net_error
-from bot.check.model import Observation, Outcome, PaperObservation, ProviderResult
+from bot.check.model import Observation, Outcome, PaperObservation, ProviderResult, rebuild
 from bot.check.providers.base import Context, NoParts
 from bot.parse.target import Kind, Target
 
@@ -216,11 +216,7 @@ class Arxiv(NoParts):
         return None
 
     def restore(self, data: dict) -> Observation | None:
-        fields = {k: v for k, v in data.items() if k in PaperObservation.__dataclass_fields__}
-        try:
-            return PaperObservation(**{**fields, "outcome": Outcome.OK})
-        except TypeError:
-            return None
+        return rebuild(PaperObservation, data)
 
 
 def check_papers(

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from bot.check.http import Http
-from bot.check.model import Observation, Outcome, ProviderResult, RepoObservation
+from bot.check.model import Observation, ProviderResult, RepoObservation, rebuild
 from bot.check.providers.base import Context
 from bot.check.providers.github_api import (
     NAME,
@@ -160,11 +160,7 @@ class GitHub:
         return f"{m['head']}{new[0]}/{new[1]}{suffix}{m['rest']}"
 
     def restore(self, data: dict) -> Observation | None:
-        fields = {k: v for k, v in data.items() if k in RepoObservation.__dataclass_fields__}
-        try:
-            return RepoObservation(**{**fields, "outcome": Outcome.OK})
-        except TypeError:
-            return None
+        return rebuild(RepoObservation, data)
 
 
 # scheme://host[:port]/ then owner and name as written, then whatever follows (kept).

@@ -62,7 +62,7 @@ def token(env: Any = None) -> str | None:
     return (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip() or None
 
 
-def _primary_limit(resp: BaseHTTPResponse) -> bool:
+def primary_limit(resp: BaseHTTPResponse) -> bool:
     """GitHub's hourly budget is spent: no retry within a run can outlast it."""
     headers = resp.headers
     return headers.get("x-ratelimit-remaining") == "0" and not headers.get("retry-after")
@@ -72,7 +72,7 @@ def client(settings: GitHubSettings, http: Http) -> Github:
     kwargs: dict[str, Any] = {
         "base_url": settings.api_url.rstrip("/"),
         "timeout": int(max(1, http.settings.timeout)),
-        "retry": http.retry(NAME, give_up=_primary_limit),
+        "retry": http.retry(NAME, give_up=primary_limit),
         "user_agent": "awesome-monitor",
         "seconds_between_requests": 0,  # requests are serial; GitHub asks no pacing of reads
         "per_page": 100,

@@ -24,8 +24,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
 
-from bot.check.http import Http, net_error
-from bot.check.model import Facts, Observation, Outcome, ProviderResult
+from bot.check.http import Http, Sessions, net_error
+from bot.check.model import Facts, Observation, Outcome, ProviderResult, rebuild
 from bot.check.providers.base import Context, NoParts
 from bot.parse.target import Kind, Target
 
@@ -194,11 +194,7 @@ class HuggingFace(NoParts):
         return f"{m[1]}{new[0]}/{new[1]}{m[4]}"
 
     def restore(self, data: dict) -> Observation | None:
-        fields = {k: v for k, v in data.items() if k in HubObservation.__dataclass_fields__}
-        try:
-            return HubObservation(**{**fields, "outcome": Outcome.OK})
-        except TypeError:
-            return None
+        return rebuild(HubObservation, data)
 
 
 def api_url(endpoint: str, kind: HubKind, repo_id: str) -> str:
@@ -234,28 +230,16 @@ class _Client:
 
     def __init__(self, endpoint: str, token: str | None, http: Http) -> None:
         self.endpoint, self.origin, self.token, self.http = endpoint, _origin(endpoint), token, http
-        self._local = threading.local()
-        self._sessions: list[requests.Session] = []
-        self._lock = threading.Lock()
-
-    def _session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = self.http.session(NAME, headers={"Accept": "application/json"})
-            self._local.session = session
-            with self._lock:
-                self._sessions.append(session)
-        return session
+        self.sessions = Sessions(lambda: http.session(NAME, headers={"Accept": "application/json"}))
 
     def close(self) -> None:
-        for session in self._sessions:
-            session.close()
+        self.sessions.close()
 
     def get(self, url: str, params: dict[str, Any] | None) -> requests.Response:
         headers = None
         if self.token and _origin(url) == self.origin:
             headers = {"Authorization": f"Bearer {self.token}"}
-        return self.http.get(NAME, self._session(), url, params=params, headers=headers,
+        return self.http.get(NAME, self.sessions.get(), url, params=params, headers=headers,
                              allow_redirects=False)  # fmt: skip
 
     def fetch(self, kind: HubKind, repo_id: str) -> tuple[HubObservation, str]:

@@ -18,7 +18,6 @@ Policy:
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from urllib.parse import urljoin, urlsplit
@@ -26,8 +25,8 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from urllib3.response import BaseHTTPResponse
 
-from bot.check.http import Http, HttpSettings, host_of, net_error
-from bot.check.model import Observation, Outcome, ProviderResult, WebObservation
+from bot.check.http import Http, HttpSettings, Sessions, host_of, net_error
+from bot.check.model import Observation, Outcome, ProviderResult, WebObservation, rebuild
 from bot.check.providers.base import Context, NoParts
 from bot.parse.target import Kind, Target
 
@@ -69,12 +68,9 @@ class Web(NoParts):
         return None
 
     def restore(self, data: dict) -> Observation | None:
-        fields = {k: v for k, v in data.items() if k in WebObservation.__dataclass_fields__}
-        try:
-            obs = WebObservation(**{**fields, "outcome": Outcome.OK})
-        except TypeError:
-            return None
-        obs.redirects = [(int(code), str(url)) for code, url in obs.redirects]
+        obs = rebuild(WebObservation, data)
+        if obs is not None:  # JSON gave the hops back as lists
+            obs.redirects = [(int(code), str(url)) for code, url in obs.redirects]
         return obs
 
 
@@ -153,23 +149,15 @@ def _detect_network_down(result: ProviderResult, groups: dict[str, str | None]) 
 class _Checker:
     def __init__(self, http: Http) -> None:
         self.http = http
-        self._local = threading.local()
-        self._sessions: list[requests.Session] = []
-        self._lock = threading.Lock()
+        self.sessions = Sessions(
+            lambda: http.session("web", _is_challenge, HEADERS, final_errors=True)
+        )
 
     def _session(self) -> requests.Session:
-        """One session per worker thread (requests does not promise thread safety)."""
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = self.http.session("web", _is_challenge, HEADERS, final_errors=True)
-            self._local.session = session
-            with self._lock:
-                self._sessions.append(session)
-        return session
+        return self.sessions.get()
 
     def close(self) -> None:
-        for session in self._sessions:
-            session.close()
+        self.sessions.close()
 
     def check(self, url: str) -> tuple[WebObservation, str | None]:
         """One URL, hop by hop; also returns its network-down group (None if answered)."""

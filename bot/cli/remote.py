@@ -1,0 +1,73 @@
+"""What `pr` and `issue` share: the repository, the list and its history read from it, the
+check, the same report as `check` shows, and the history saved back first."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from bot import config as config_mod
+from bot.check import state as state_mod
+from bot.check.http import Http, HttpSettings
+from bot.check.providers.github_api import PUBLIC_API, token
+from bot.cli.output import progress_ticker
+from bot.cli.parser import config_overrides
+from bot.cli.show import show
+from bot.errors import InputError
+from bot.pipeline import Evaluation, evaluate
+from bot.publish import actions
+from bot.publish.platform import Platform, PublishOutcome
+from bot.publish.pull_request import STATE_FILE, save_state
+
+
+@dataclass
+class Remote:
+    cfg: config_mod.Config
+    platform: Platform
+    path: str  # the list's path in the repository
+    text: str  # the list as the default branch has it
+    ev: Evaluation
+
+
+@contextmanager
+def checked(args: argparse.Namespace, command: str, needs: str | None = None) -> Iterator[Remote]:
+    """Open the repository, check its list, show the report, save the history (unless a
+    dry run); the platform is closed when the block ends."""
+    cfg = config_mod.load(args.config, config_overrides(args))
+    if "/" not in args.repo.strip("/"):
+        raise InputError(f"--repo must be OWNER/NAME, not {args.repo!r}")
+    path = args.path or cfg.pr.path
+    secret = token()
+    if not secret:
+        raise InputError(f"{command} needs a token: set GITHUB_TOKEN (or GH_TOKEN)")
+    api = cfg.github.api_url or os.environ.get("GITHUB_API_URL") or PUBLIC_API
+    extra = {"needs": needs} if needs else {}
+    http = Http(HttpSettings.from_config(cfg.check))
+    with Platform(api, secret, args.repo, cfg.check.timeout, cfg.pr.write_interval,
+                  http=http, **extra) as platform:  # fmt: skip
+        text = platform.read_file(path)
+        if text is None:
+            raise InputError(f"{path}: not found on {args.repo}@{platform.default}")
+        state_text = platform.read_file(STATE_FILE, ref=cfg.pr.state_branch)
+        state = (state_mod.from_json(state_text, f"{cfg.pr.state_branch}:{STATE_FILE}")
+                 if state_text else state_mod.State())  # fmt: skip
+        with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
+            ev = evaluate(text, cfg, state, ticker)
+        show(cfg, path, ev, args.quiet, diff=False)
+        yield Remote(cfg, platform, path, text, ev)
+
+
+def save(remote: Remote, dry_run: bool) -> None:
+    if not dry_run:
+        save_state(remote.platform, remote.cfg, remote.ev.result.state)
+
+
+def say(what: str, outcome: PublishOutcome, quiet: bool) -> None:
+    if not quiet:
+        print(f"{what}: {outcome.action}"
+              + (f" #{outcome.number}" if outcome.number else "")
+              + (f" ({outcome.url})" if outcome.url else "")
+              + (f": {outcome.detail}" if outcome.detail else ""))  # fmt: skip
