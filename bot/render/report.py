@@ -72,7 +72,7 @@ def write_json(path: Path, report: dict[str, Any]) -> None:
 
 
 def check_entry(v: Judgement) -> dict[str, Any]:
-    """One link of the `check` report, with exactly the keys of DESIGN.md §2."""
+    """One link of the `check` report (the keys the README lists under `--json`)."""
     t, wo = v.link.target, v.web
     ro, po = (None, None) if v.stale else (v.repo, v.paper)
     return {
