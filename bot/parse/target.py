@@ -48,10 +48,12 @@ class Target:
 _OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
 _NAME = r"[A-Za-z0-9._-]{1,100}"
 _SCP_GIT = re.compile(rf"^git@github\.com:(?P<owner>{_OWNER})/(?P<name>{_NAME}?)(?:\.git)?/?$")
-_ARXIV_NEW = r"\d{4}\.\d{4,5}"
-_ARXIV_OLD = r"[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}"
+# The one arXiv id pattern: new style `1409.1556`, old style `hep-th/9901001` or
+# `math.GT/0309136` (the subject class is not part of the id arXiv answers with).
+ARXIV_ID = r"(?P<new>\d{4}\.\d{4,5})|(?P<arch>[a-z][a-z-]*)(?:\.[A-Za-z][A-Za-z-]*)?/(?P<num>\d{7})"
+_ARXIV_ID = re.compile(rf"(?:{ARXIV_ID})(?:v\d+)?")
 _ARXIV_PATH = re.compile(
-    rf"^/(?:abs|pdf|html|format|ps)/(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})(?:v(?P<v>\d+))?(?:\.pdf)?/?$"
+    rf"^/(?:abs|pdf|html|format|ps)/(?P<id>{ARXIV_ID})(?:v(?P<v>\d+))?(?:\.pdf)?/?$"
 )
 # Top-level github.com paths that are GitHub's own pages, never `owner/`.
 _GITHUB_RESERVED = {
@@ -64,8 +66,12 @@ _GITHUB_RESERVED = {
 _REPO_PATH_KINDS = {"blob", "tree", "raw"}
 
 
-def arxiv_id_is_valid(arxiv_id: str) -> bool:
-    return re.fullmatch(rf"{_ARXIV_NEW}|{_ARXIV_OLD}", arxiv_id) is not None
+def arxiv_canonical(raw: str) -> str | None:
+    """The id arXiv answers with (no version, no subject class), or None if malformed."""
+    m = _ARXIV_ID.fullmatch(raw.strip())
+    if not m:
+        return None
+    return m.group("new") or f"{m.group('arch')}/{m.group('num')}"
 
 
 def classify(raw: str) -> Target:

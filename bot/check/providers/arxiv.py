@@ -18,7 +18,7 @@ import requests
 from bot.check.http import Http, HttpSettings, net_error
 from bot.check.model import Observation, Outcome, PaperObservation, ProviderResult, rebuild
 from bot.check.providers.base import Context, NoParts
-from bot.parse.target import Kind, Target
+from bot.parse.target import Kind, Target, arxiv_canonical
 
 NAME = "arxiv"
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
@@ -27,23 +27,9 @@ MALFORMED = "malformed arXiv id"
 NOT_FOUND = "not found on arXiv"
 ARXIV_NS = "http://arxiv.org/schemas/atom"
 
-# Bare id with an optional version: new style `1409.1556`, old style `hep-th/9901001` or
-# `math.GT/0309136` (the subject class is not part of the canonical id).
-_ID = re.compile(
-    r"^(?:(?P<new>\d{4}\.\d{4,5})|(?P<arch>[a-z][a-z-]*)(?:\.[A-Za-z][A-Za-z-]*)?/(?P<num>\d{7}))"
-    r"(?:v\d+)?$"
-)
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)v(?P<version>\d+)$")
 _WITHDRAWN = re.compile(r"withdrawn", re.IGNORECASE)
 _REJECTED = re.compile(r"incorrect id format for (\S+)")
-
-
-def canonical_id(raw: str) -> str | None:
-    """The id arXiv answers with (no version, no subject class), or None if malformed."""
-    m = _ID.match(raw.strip())
-    if not m:
-        return None
-    return m.group("new") or f"{m.group('arch')}/{m.group('num')}"
 
 
 def parse_feed(xml_bytes: bytes) -> dict[str, PaperObservation]:
@@ -235,7 +221,7 @@ def check_papers(
     result = ProviderResult()
     wanted: dict[str, str] = {}  # id as given -> canonical id
     for raw in dict.fromkeys(ids):
-        pid = canonical_id(raw)
+        pid = arxiv_canonical(raw)
         if pid is None:
             result.observations[raw] = PaperObservation(raw, Outcome.FAIL, error=MALFORMED)
         else:

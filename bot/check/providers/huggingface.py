@@ -27,7 +27,7 @@ import requests
 from bot.check.http import Http, Sessions, net_error
 from bot.check.model import Facts, Observation, Outcome, ProviderResult, rebuild
 from bot.check.providers.base import Context, NoParts
-from bot.parse.target import Kind, Target
+from bot.parse.target import Kind, Target, arxiv_canonical
 
 NAME = "huggingface"
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -67,7 +67,6 @@ _BY_PREFIX = {"datasets": HubKind.DATASET, "spaces": HubKind.SPACE}
 # A namespace or repository name: letters, digits, `-`, `_`, `.`; no `--` or `..`, and
 # not starting or ending with `-` or `.` (the Hub's rules for repo ids).
 _PART = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?")
-_PAPER_ID = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?:v\d+)?")
 # First path segments that are the Hub's own pages, never a namespace.
 _RESERVED = {
     "api", "blog", "changelog", "chat", "collections", "datasets", "docs", "enterprise",
@@ -131,8 +130,8 @@ def parse_hub_url(url: str) -> tuple[HubKind, str] | None:
         return None
     segs = [unquote(s) for s in parts.path.split("/") if s]
     if len(segs) == 2 and segs[0] == "papers":
-        m = _PAPER_ID.fullmatch(segs[1])
-        return (HubKind.PAPER, m["id"]) if m else None
+        paper = arxiv_canonical(segs[1])  # only new-style ids have paper pages
+        return (HubKind.PAPER, paper) if paper and "/" not in paper else None
     if len(segs) == 3 and segs[0] in _BY_PREFIX:
         kind, (org, name) = _BY_PREFIX[segs[0]], segs[1:]
     elif len(segs) == 2 and segs[0].lower() not in _RESERVED:
