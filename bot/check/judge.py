@@ -277,19 +277,3 @@ def _restored(v: Judgement, p: Provider, before: Entry | None) -> Judgement:
     if obs is not None:
         v.observation, v.stale = obs, True
     return v
-
-
-def summary(verdicts: list[Judgement]) -> dict[str, int]:
-    return {
-        "links": len(verdicts),
-        "dead": sum(v.verdict == Verdict.DEAD for v in verdicts),
-        "archived": sum(
-            v.verdict == Verdict.ARCHIVED or bool(v.repo and v.repo.archived) for v in verdicts
-        ),
-        "moved": sum(v.verdict == Verdict.MOVED for v in verdicts),
-        "new_versions": sum(v.new_version for v in verdicts),
-        "unknown": sum(v.verdict == Verdict.UNKNOWN for v in verdicts),
-        "failing": sum(v.failing for v in verdicts),
-        "not_checked": sum(v.not_checked for v in verdicts),
-        "invalid": sum(v.link.target.kind == Kind.INVALID for v in verdicts),
-    }

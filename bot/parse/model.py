@@ -64,14 +64,6 @@ class Table:
     section: Section | None = None
     nested: bool = False  # inside a list item or block quote: rows carry a prefix
 
-    def column(self, name: str) -> int | None:
-        """Index of the header cell named `name` (case and padding ignored)."""
-        want = name.strip().casefold()
-        for i, cell in enumerate(self.header.cells):
-            if cell.text.strip().casefold() == want:
-                return i
-        return None
-
     @property
     def first_line(self) -> int:
         return self.header.line
