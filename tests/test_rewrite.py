@@ -299,10 +299,10 @@ def test_readme_golden_lines(readme: str) -> None:
     # of the bot's column has one width, a multiple of 8 (awesome-lint's alignment rules).
     i = src.index("| Model | Paper | Code |")
     mark = "Status <!-- awesome-monitor column -->"
-    assert out[i] == f"| Model | Paper | Code | {mark}   |"
-    assert out[i + 1] == "|-------|:-----:|------| " + "-" * 40 + " |"
+    assert out[i] == f"| Model | Paper | Code | {mark}{' ' * 18} |"
+    assert out[i + 1] == "|-------|:-----:|------| " + "-" * 56 + " |"
     assert re.fullmatch(r"\| One \| .* \| ★ 7k · stale since 2024 · v\d +\|   ", out[i + 2])
-    assert re.fullmatch(r"\| Two \| \[pdf\]\(\S+\) \|  \| v\d {39}\|", out[i + 3])
+    assert re.fullmatch(r"\| Two \| \[pdf\]\(\S+\) \|  \| v\d {55}\|", out[i + 3])
     three = "Three | - | [code](https://github.com/three/three)"
     assert out[i + 4] == three + " | ★ 9.9k · stale since 2024 · archived"
     # A table of web links only is not ours; a table naming sections is.
@@ -310,11 +310,11 @@ def test_readme_golden_lines(readme: str) -> None:
     assert out[j : j + 3] == src[j : j + 3]
     k = src.index("| Net | Top1 |")
     assert out[k : k + 2] == [
-        f"| Net | Top1 | {mark}{' ' * 10} |",
-        "| :--- | ---: | " + "-" * 48 + " |",
+        f"| Net | Top1 | {mark}{' ' * 18} |",
+        "| :--- | ---: | " + "-" * 56 + " |",
     ]
     assert out[k + 2].startswith("| Zeta | 1.0 | ★ ")
-    assert out[k + 3] == "| Nowhere | 2.0 | " + " " * 48 + " |"
+    assert out[k + 3] == "| Nowhere | 2.0 | " + " " * 56 + " |"
     assert r.unmatched_rows == ["Nowhere"]
     # Notes: after each repo/paper link, not in headings, HTML, code or after web links; the
     # main link of a one-line list item gets it after the description (awesome-lint's list
@@ -366,7 +366,8 @@ def test_crlf_stays_crlf(readme: str) -> None:
     moved = {"https://github.com/beta/beta": "https://github.com/neo/beta"}
     r = run(text, moved=moved)
     assert r.text.count("\n") == r.text.count("\r\n") == text.count("\r\n")
-    assert "| Model | Paper | Code | Status <!-- awesome-monitor column -->   |\r\n" in r.text
+    mark = "Status <!-- awesome-monitor column -->"
+    assert f"| Model | Paper | Code | {mark}{' ' * 18} |\r\n" in r.text
     assert r.text.replace("\r\n", "\n") == run(readme, moved=moved).text
     assert rewrite_again(r, text, moved=moved).text == r.text
 

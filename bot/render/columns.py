@@ -8,7 +8,7 @@ column under another header and says so.
 Layout (what awesome-lint's table rules accept, see tests/test_awesome_lint.py): every
 cell of the column has the same width W, padded like the document's first table (one space
 each side, or none); the delimiter is W dashes. W is the widest cell rounded up to a
-multiple of 8 and never shrinks, so a status that changes within W rewrites only its own
+multiple of 8 with some room to spare, and never shrinks, so a status that changes within W rewrites only its own
 row. Widths are measured like remark does: UTF-16 code units of the source."""
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from bot.parse.markdown import COLUMN_MARK, Document, Row, Table
 
 STEP = 8
+# Room left when the width is set or grows, so a cell that gains "· 1 archived" next week
+# still fits and does not re-pad every row of the table.
+SLACK = 12
 FALLBACK_HEADERS = ("Link status", "Status (awesome-monitor)")
 _DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*")
 
@@ -102,7 +105,7 @@ class Column:
         """Edits that make the column show `texts` (one per body row, in order)."""
         head = self.current(self.table.header) or header
         w = max([3, width(head), *(width(t) for t in texts)])
-        w = self.old_width if w <= self.old_width else -(-w // STEP) * STEP
+        w = self.old_width if w <= self.old_width else -(-(w + SLACK) // STEP) * STEP
         out = [self._cell(self.table.header, head, w), self._cell(self.table.delimiter, "-" * w, w)]
         out += [self._cell(row, t, w) for row, t in zip(self.table.rows, texts, strict=True)]
         return [e for e in out if e is not None]
