@@ -538,7 +538,7 @@ def test_pull_requests_open_only_for_what_a_maintainer_acts_on(
     # Merged; drift alone waits … until `[pr] refresh_after` passed: then a refresh PR.
     repo.merge_pull(2)
     run = pr(world)
-    assert "nothing to act on (1 lines of drift" in run.out and len(repo.pulls) == 2
+    assert "nothing to act on (1 line of drift" in run.out and len(repo.pulls) == 2
     state = json.loads(repo.file_text("state.json", STATE_BRANCH))
     assert state["meta"]["refreshed"]
     state["meta"]["refreshed"] = iso(100)

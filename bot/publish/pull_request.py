@@ -133,7 +133,9 @@ def _nothing_to_act_on(
     platform: Platform, pr: PullRequest | None, rw: RewriteResult
 ) -> PublishOutcome:
     drift = (
-        f" ({len(rw.changed_lines)} lines of drift wait for the next change)" if rw.changed else ""
+        f" ({_lines(len(rw.changed_lines))} of drift wait for the next change)"
+        if rw.changed
+        else ""
     )
     if pr is None:
         return PublishOutcome("none", detail="nothing to act on" + drift)
@@ -173,3 +175,7 @@ def _blocked(platform: Platform, pr: PullRequest | None, branch: str, sha: str) 
             platform.comment(pr, note)
         return PublishOutcome("blocked", pr.number, pr.html_url, "a human commit is on the branch")
     return PublishOutcome("blocked", detail="a human commit is on the branch")
+
+
+def _lines(n: int) -> str:
+    return f"{n} line" if n == 1 else f"{n} lines"

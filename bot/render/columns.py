@@ -7,9 +7,9 @@ column under another header and says so.
 
 Layout (what awesome-lint's table rules accept, see tests/test_awesome_lint.py): every
 cell of the column has the same width W, padded like the document's first table (one space
-each side, or none); the delimiter is W dashes. W is the widest cell rounded up to a
-multiple of 8 with some room to spare, and never shrinks, so a status that changes within W rewrites only its own
-row. Widths are measured like remark does: UTF-16 code units of the source."""
+each side, or none); the delimiter is W dashes. W is the widest cell plus some room, rounded
+up to a multiple of 8, and never shrinks, so a status that changes within W rewrites only its
+own row. Widths are measured like remark does: UTF-16 code units of the source."""
 
 from __future__ import annotations
 
