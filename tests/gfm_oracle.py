@@ -107,3 +107,52 @@ def marked(text: str, doc: Document) -> tuple[str, Counter[str]]:
         pos = b
     out.append(text[pos:])
     return "".join(out), expected
+
+
+class _Where(HTMLParser):
+    """Where each marker word lands in the rendered HTML: in code, in a link's text, in
+    other text, or nowhere a reader sees (a comment, an attribute)."""
+
+    def __init__(self, markers: dict[str, int]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.markers, self.open = markers, []
+        self.found: dict[int, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("br", "img", "hr", "input"):
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+    def handle_data(self, data: str) -> None:
+        for m in _MARKER.finditer(data):
+            where = (
+                "code"
+                if {"code", "pre"} & set(self.open)
+                else "link"
+                if "a" in self.open
+                else "text"
+            )
+            self.found.setdefault(self.markers[m.group()], where)
+
+
+_MARKER = re.compile(r"zqm\d+qz")
+
+
+def rendered_as(text: str, offsets: list[int]) -> dict[int, str]:
+    """For each offset, where GitHub renders what starts there: `code` (a code span or
+    block), `link` (a link's text), `text` (plain text), or `hidden` (a comment, an
+    attribute, a reference definition: nothing a reader sees). A marker word is put at
+    each offset and looked for in cmark-gfm's HTML."""
+    markers = {f"zqm{i}qz": off for i, off in enumerate(sorted(set(offsets)))}
+    out, pos = [], 0
+    for word, off in markers.items():
+        out += [text[pos:off], word]
+        pos = off
+    out.append(text[pos:])
+    p = _Where(markers)
+    p.feed(render("".join(out)))
+    p.close()
+    return {off: p.found.get(off, "hidden") for off in markers.values()}
