@@ -59,10 +59,55 @@ def read_meta(body: str | None) -> dict[str, str]:
         return {}
 
 
+def said(data: object) -> str:
+    """What GitHub said: its `message`, and for a 422 each `errors[].message` (or the
+    field and code), e.g. "body is too long (maximum is 65536 characters)"."""
+    if not isinstance(data, dict):
+        return str(data or "")
+    msg = str(data.get("message") or "")
+    details = []
+    for err in data.get("errors") or []:
+        if isinstance(err, dict):
+            text = err.get("message") or " ".join(
+                str(err[k]) for k in ("field", "code") if err.get(k)
+            )
+            if text:
+                details.append(str(text))
+        elif err:
+            details.append(str(err))
+    return ": ".join(x for x in (msg, "; ".join(details)) if x)
+
+
+# What to do after a 422, by what GitHub said.
+_UNPROCESSABLE = (
+    (
+        "too long",
+        "awesome-monitor keeps its texts within GitHub's limits, so this is a bug: "
+        "please report it",
+    ),  # fmt: skip
+    (
+        "Reference already exists",
+        "another awesome-monitor run is writing the same branch; "
+        "run one at a time (the workflow's `concurrency:`)",
+    ),  # fmt: skip
+    (
+        "not a fast forward",
+        "another awesome-monitor run moved the branch meanwhile; run one at "
+        "a time (the workflow's `concurrency:`)",
+    ),  # fmt: skip
+)
+
+
+class RaceLost(PublishError):
+    """Another run wrote the same branch first: this run stops and leaves it to that one."""
+
+    exit_code = 0
+
+
 def explain(exc: GithubException, action: str, repo: str, needs: str = PR_NEEDS) -> PublishError:
     """Turn GitHub's answer into one sentence that says what to do; `needs` is the
     workflow permissions the action takes."""
-    msg = exc.data.get("message", "") if isinstance(exc.data, dict) else str(exc.data or "")
+    msg = said(exc.data)
     if exc.status == 401:
         return PublishError(f"{action}: GitHub refused the token (401); check GITHUB_TOKEN")
     if "not permitted to create or approve pull requests" in msg:
@@ -85,8 +130,17 @@ def explain(exc: GithubException, action: str, repo: str, needs: str = PR_NEEDS)
             f"{action}: {repo} not found, or the token has no access to it "
             "(a fine-grained token needs this repository selected)"
         )
+    if exc.status in (403, 429) and "secondary rate limit" in msg:
+        return PublishError(
+            f"{action}: GitHub's secondary rate limit for writes was reached in {repo}; "
+            "nothing more was written, the next run picks up (wait a few minutes first)"
+        )
     if exc.status == 403:
         return PublishError(f"{action}: GitHub answered 403 ({msg or 'forbidden'}) for {repo}")
+    if exc.status == 422:
+        todo = next((t for key, t in _UNPROCESSABLE if key in msg), "")
+        return PublishError(f"{action}: GitHub refused it ({msg or 'unprocessable'})"
+                            + (f"; {todo}" if todo else ""))  # fmt: skip
     if exc.status >= 500:
         return PublishError(
             f"{action}: GitHub could not be reached or kept failing (HTTP {exc.status}); "
@@ -99,10 +153,13 @@ def explain(exc: GithubException, action: str, repo: str, needs: str = PR_NEEDS)
 class PublishOutcome:
     """What `pr` or `issue` did."""
 
-    action: str  # opened, updated, unchanged, closed, none, skipped, blocked
+    action: str  # opened, updated, rebased, unchanged, closed, none, blocked, …
     number: int | None = None
     url: str | None = None
     detail: str = ""
+    # What the state should remember of the pull request from now on (None: as it was).
+    memory: dict[str, Any] | None = None
+    refreshed: bool = False  # the list got every drift (a PR was opened or rebuilt)
 
 
 def _translated(action: str) -> Callable[[F], F]:
@@ -198,10 +255,12 @@ class Platform:
     @_translated("writing a branch")
     def commit_files(
         self, branch: str, files: dict[str, str], message: str, parent: str | None,
-        base_tree_of: str | None,
+        base_tree_of: str | None, force: bool = True,
     ) -> str:  # fmt: skip
         """One commit with `files` on top of `parent` (or a root commit), then point
-        `branch` at it in one ref update (force): the branch is never half-built."""
+        `branch` at it in one ref update: the branch is never half-built. Not `force`:
+        the branch must still be at `parent` (or not exist when `parent` is None), else
+        another run wrote it meanwhile and `RaceLost` is raised."""
         try:
             elements = [
                 InputGitTreeElement(path, "100644", "blob",
@@ -216,15 +275,32 @@ class Platform:
             parents = [self.repo.get_git_commit(parent)] if parent else []
             commit = self.repo.create_git_commit(message, tree, parents, author=self.author,
                                                  committer=self.author)  # fmt: skip
-            try:
-                self.repo.get_git_ref(f"heads/{branch}").edit(commit.sha, force=True)
-            except GithubException as exc:
-                if exc.status != 404:
-                    raise
-                self.repo.create_git_ref(f"refs/heads/{branch}", commit.sha)
+            self._point(branch, commit.sha, force or parent is not None, force)
             return commit.sha
         except GithubException as exc:
+            if (
+                not force
+                and exc.status == 422
+                and any(m in said(exc.data) for m in ("already exists", "not a fast forward"))
+            ):
+                raise RaceLost(
+                    f"another awesome-monitor run is updating {branch} in {self.name} right "
+                    "now; this run leaves it to that one (run one at a time: the workflow's "
+                    "`concurrency:`)"
+                ) from None
             raise explain(exc, f"writing branch {branch}", self.name, self.needs) from None
+
+    def _point(self, branch: str, sha: str, exists: bool, force: bool) -> None:
+        """Move `branch` to `sha` (create it when it does not exist; not `force`: only
+        create it, or move it forward)."""
+        if exists:
+            try:
+                self.repo.get_git_ref(f"heads/{branch}").edit(sha, force=force)
+                return
+            except GithubException as exc:
+                if exc.status != 404 or not force:
+                    raise
+        self.repo.create_git_ref(f"refs/heads/{branch}", sha)
 
     @_translated("finding the open pull request")
     def open_pull(self, branch: str) -> PullRequest | None:
@@ -232,11 +308,14 @@ class Platform:
         pulls = self.repo.get_pulls(state="open", head=f"{owner}:{branch}", base=self.default)
         return next(iter(pulls), None)
 
-    @_translated("reading closed pull requests")
-    def closed_unmerged(self, branch: str) -> list[PullRequest]:
-        owner = self.name.split("/")[0]
-        pulls = self.repo.get_pulls(state="closed", head=f"{owner}:{branch}", base=self.default)
-        return [p for p in pulls if not p.merged]
+    @_translated("reading a pull request")
+    def get_pull(self, number: int) -> PullRequest | None:
+        try:
+            return self.repo.get_pull(number)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     @_translated("opening the pull request")
     def create_pull(self, branch: str, title: str, body: str, labels: list[str]) -> PullRequest:
