@@ -33,6 +33,8 @@ from github.Repository import Repository
 from bot.check.http import Http
 from bot.check.providers.github_api import primary_limit
 from bot.errors import PublishError
+from bot.publish.github_errors import PR_NEEDS, RaceLost, explain, said
+from bot.render.fit import BODY, COMMENT, clip, clip_title
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,7 +43,6 @@ BOT_NAME = "awesome-monitor"
 BOT_EMAIL = "awesome-monitor@users.noreply.github.com"
 MARKER = "Generated-by: awesome-monitor"
 META_RE = re.compile(r"<!-- awesome-monitor-meta (\{.*?\}) -->")
-PR_NEEDS = "contents: write, pull-requests: write"
 ISSUE_NEEDS = "contents: write, issues: write"  # the state branch, and the issue
 
 
@@ -57,96 +58,6 @@ def read_meta(body: str | None) -> dict[str, str]:
         return json.loads(m.group(1))
     except json.JSONDecodeError:
         return {}
-
-
-def said(data: object) -> str:
-    """What GitHub said: its `message`, and for a 422 each `errors[].message` (or the
-    field and code), e.g. "body is too long (maximum is 65536 characters)"."""
-    if not isinstance(data, dict):
-        return str(data or "")
-    msg = str(data.get("message") or "")
-    details = []
-    for err in data.get("errors") or []:
-        if isinstance(err, dict):
-            text = err.get("message") or " ".join(
-                str(err[k]) for k in ("field", "code") if err.get(k)
-            )
-            if text:
-                details.append(str(text))
-        elif err:
-            details.append(str(err))
-    return ": ".join(x for x in (msg, "; ".join(details)) if x)
-
-
-# What to do after a 422, by what GitHub said.
-_UNPROCESSABLE = (
-    (
-        "too long",
-        "awesome-monitor keeps its texts within GitHub's limits, so this is a bug: "
-        "please report it",
-    ),  # fmt: skip
-    (
-        "Reference already exists",
-        "another awesome-monitor run is writing the same branch; "
-        "run one at a time (the workflow's `concurrency:`)",
-    ),  # fmt: skip
-    (
-        "not a fast forward",
-        "another awesome-monitor run moved the branch meanwhile; run one at "
-        "a time (the workflow's `concurrency:`)",
-    ),  # fmt: skip
-)
-
-
-class RaceLost(PublishError):
-    """Another run wrote the same branch first: this run stops and leaves it to that one."""
-
-    exit_code = 0
-
-
-def explain(exc: GithubException, action: str, repo: str, needs: str = PR_NEEDS) -> PublishError:
-    """Turn GitHub's answer into one sentence that says what to do; `needs` is the
-    workflow permissions the action takes."""
-    msg = said(exc.data)
-    if exc.status == 401:
-        return PublishError(f"{action}: GitHub refused the token (401); check GITHUB_TOKEN")
-    if "not permitted to create or approve pull requests" in msg:
-        return PublishError(
-            f"{action}: GitHub Actions may not open pull requests in {repo}; turn on "
-            "Settings → Actions → General → Workflow permissions → 'Allow GitHub Actions "
-            "to create and approve pull requests'"
-        )
-    if exc.status == 403 and "Resource not accessible by integration" in msg:
-        return PublishError(
-            f"{action}: the token cannot write to {repo}; give the workflow `permissions: {needs}`"
-        )
-    if exc.status == 410 and "issues are disabled" in msg.lower():
-        return PublishError(
-            f"{action}: issues are turned off in {repo}; turn them on (Settings → General → "
-            "Features → Issues), or use `awesome-monitor pr` instead"
-        )
-    if exc.status == 404:
-        return PublishError(
-            f"{action}: {repo} not found, or the token has no access to it "
-            "(a fine-grained token needs this repository selected)"
-        )
-    if exc.status in (403, 429) and "secondary rate limit" in msg:
-        return PublishError(
-            f"{action}: GitHub's secondary rate limit for writes was reached in {repo}; "
-            "nothing more was written, the next run picks up (wait a few minutes first)"
-        )
-    if exc.status == 403:
-        return PublishError(f"{action}: GitHub answered 403 ({msg or 'forbidden'}) for {repo}")
-    if exc.status == 422:
-        todo = next((t for key, t in _UNPROCESSABLE if key in msg), "")
-        return PublishError(f"{action}: GitHub refused it ({msg or 'unprocessable'})"
-                            + (f"; {todo}" if todo else ""))  # fmt: skip
-    if exc.status >= 500:
-        return PublishError(
-            f"{action}: GitHub could not be reached or kept failing (HTTP {exc.status}); "
-            "nothing more was written, the next run picks up"
-        )
-    return PublishError(f"{action}: GitHub answered {exc.status} ({msg or 'error'})")
 
 
 @dataclass
@@ -319,6 +230,7 @@ class Platform:
 
     @_translated("opening the pull request")
     def create_pull(self, branch: str, title: str, body: str, labels: list[str]) -> PullRequest:
+        title, body = clip_title(title), clip(body, BODY)  # a safety net: texts are fitted
         try:
             pr = self.repo.create_pull(base=self.default, head=branch, title=title, body=body)
         except GithubException as exc:
@@ -339,7 +251,7 @@ class Platform:
 
     @_translated("commenting on the pull request")
     def comment(self, pr: PullRequest, text: str) -> None:
-        pr.create_issue_comment(text)
+        pr.create_issue_comment(clip(text, COMMENT))
 
     @_translated("reading the pull request's comments")
     def comment_bodies(self, pr: PullRequest) -> list[str]:
@@ -347,7 +259,7 @@ class Platform:
 
     @_translated("updating the pull request")
     def edit_pull(self, pr: PullRequest, title: str, body: str) -> None:
-        pr.edit(title=title, body=body)
+        pr.edit(title=clip_title(title), body=clip(body, BODY))
 
     @_translated("closing the pull request")
     def close_pull(self, pr: PullRequest) -> None:
@@ -379,19 +291,30 @@ class Platform:
 
     @_translated("opening the dashboard issue")
     def create_issue(self, title: str, body: str, labels: list[str]) -> Issue:
-        return self.repo.create_issue(title=title, body=body, labels=list(labels))
+        return self.repo.create_issue(title=clip_title(title), body=clip(body, BODY),
+                                      labels=list(labels))  # fmt: skip
 
     @_translated("updating the dashboard issue")
     def edit_issue(self, issue: Issue, **fields: Any) -> None:
         """PATCH the issue: any of title, body, state ("open", "closed"), state_reason,
         labels (all of them)."""
-        issue.edit(**fields)
+        issue.edit(**_clipped(fields))
 
     @_translated("commenting on the dashboard issue")
     def comment_issue(self, issue: Issue, text: str) -> None:
-        issue.create_comment(text)
+        issue.create_comment(clip(text, COMMENT))
 
     @_translated("closing the dashboard issue")
     def close_issue(self, issue: Issue, reason: str = "completed", **fields: Any) -> None:
         """Close (`reason`: completed or not_planned), with any other field in one PATCH."""
-        issue.edit(state="closed", state_reason=reason, **fields)
+        issue.edit(state="closed", state_reason=reason, **_clipped(fields))
+
+
+def _clipped(fields: dict[str, Any]) -> dict[str, Any]:
+    """An issue's fields within GitHub's limits (a safety net: the texts are fitted)."""
+    out = dict(fields)
+    if isinstance(out.get("title"), str):
+        out["title"] = clip_title(out["title"])
+    if isinstance(out.get("body"), str):
+        out["body"] = clip(out["body"], BODY)
+    return out
