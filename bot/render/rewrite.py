@@ -140,6 +140,8 @@ class _Rewriter:
         )
         if col is None and not monitored and not any(sections.values()):
             return
+        if col is None and self.declined("new", "", "", table.first_line):
+            return  # a pull request that added the column was closed: no column
         header, notice = header_for(table, self.status.column) if col is None else ("", None)
         column = Column(self.doc, table, col, self.pad)
         texts: list[str] = []
