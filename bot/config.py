@@ -30,6 +30,8 @@ class ListConfig:
 class CheckConfig:
     dead_after: int = 2  # failed runs in a row before a link is dead …
     dead_after_days: float = 3.0  # … and failing for at least this many days
+    # A page that answers 5xx (never a 404) on every run this many days is dead too.
+    dead_after_days_5xx: float = 30.0
     timeout: float = 15.0  # seconds per request
     concurrency: int = 16  # web requests in flight
     per_host: int = 4  # web requests in flight per host
@@ -210,6 +212,7 @@ def _check_values(cfg: Config, cli: dict[str, str], where: str) -> None:
     rules = [
         ("check.dead_after", c.dead_after >= 1, "at least 1"),
         ("check.dead_after_days", c.dead_after_days >= 0, "0 or more"),
+        ("check.dead_after_days_5xx", c.dead_after_days_5xx >= 0, "0 or more"),
         ("check.timeout", c.timeout > 0, "greater than 0"),
         ("check.concurrency", c.concurrency >= 1, "at least 1"),
         ("check.per_host", c.per_host >= 1, "at least 1"),

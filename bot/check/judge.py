@@ -37,6 +37,7 @@ PARTS = "paths"  # the state section of targets inside others (files in reposito
 class Rules:
     dead_after: int = 2  # failed runs in a row …
     dead_after_days: float = 3.0  # … over at least this many days
+    dead_after_days_5xx: float = 30.0  # a 5xx on every run this long is dead too
     star_history: int = 12  # counts kept per target
     fix_redirects: bool = False  # a permanent redirect makes a web link "moved"
     redirect_domains: tuple[str, ...] = ()  # other registrable domains it may lead to
@@ -165,6 +166,15 @@ class _Judge:
         entry = self.state.section(section).setdefault(key, Entry())
         entry.first_seen = entry.first_seen or self.now
         entry.not_checked = outcome is Outcome.NOT_CHECKED
+        if getattr(obs, "server_error", False) and outcome is Outcome.UNKNOWN:
+            entry.server_errors += 1
+            entry.first_server_error = entry.first_server_error or self.now
+        elif outcome is not Outcome.NOT_CHECKED:  # any other answer ends the streak
+            entry.server_errors, entry.first_server_error = 0, None
+        if self._dead_5xx(entry):
+            since = (entry.first_server_error or "")[:10]
+            why = f"{error} on every run since {since}"
+            return Status(outcome, entry.server_errors, entry.first_server_error, why, True)
         if outcome is Outcome.OK:
             entry.failures, entry.first_failure, entry.last_error = 0, None, None
             entry.last_ok = entry.last_checked = self.now
@@ -184,6 +194,13 @@ class _Judge:
             # Dead stays dead while nothing new is learned (unknown, not checked).
             dead=outcome is not Outcome.OK and self._dead(entry),
         )
+
+    def _dead_5xx(self, entry: Entry) -> bool:
+        """A page that answers a server error on every run, `dead_after` runs and
+        `dead_after_days_5xx` days long: a reader sees a broken page all the same."""
+        if entry.server_errors < self.rules.dead_after or not entry.first_server_error:
+            return False
+        return _days(entry.first_server_error, self.now) >= self.rules.dead_after_days_5xx
 
     def _dead(self, entry: Entry) -> bool:
         if entry.failures < self.rules.dead_after or not entry.first_failure:

@@ -131,6 +131,7 @@ def run_check(
         Rules(
             dead_after=cfg.check.dead_after,
             dead_after_days=cfg.check.dead_after_days,
+            dead_after_days_5xx=cfg.check.dead_after_days_5xx,
             star_history=cfg.check.star_history,
             fix_redirects=cfg.check.fix_redirects,
             redirect_domains=tuple(cfg.check.redirect_domains),

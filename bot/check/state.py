@@ -33,6 +33,8 @@ class Entry:
     last_ok: str | None = None
     failures: int = 0  # failed runs in a row
     first_failure: str | None = None
+    server_errors: int = 0  # runs in a row that got a 5xx from the page itself
+    first_server_error: str | None = None
     last_error: str | None = None
     not_checked: bool = False  # skipped last run: goes first next run
     data: dict[str, Any] = field(default_factory=dict)  # last good observation
@@ -124,6 +126,8 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "last_ok": (str, type(None)),
     "failures": (int,),
     "first_failure": (str, type(None)),
+    "server_errors": (int,),
+    "first_server_error": (str, type(None)),
     "last_error": (str, type(None)),
     "not_checked": (bool,),
     "data": (dict,),
