@@ -10,9 +10,11 @@ from pathlib import Path
 from bot import config as config_mod
 from bot.check import state as state_mod
 from bot.check.providers.github_api import token
+from bot.check.stop import Stop
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import finish, show
+from bot.cli.signals import interrupted
 from bot.files import atomic_write, read_markdown
 from bot.pipeline import evaluate
 from bot.publish import actions
@@ -21,7 +23,7 @@ from bot.render.report import check_report, write_json
 from bot.render.sarif import write_sarif
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, stop: Stop) -> int:
     cfg = config_mod.load(args.config, config_overrides(args))
     path = cfg.list_path(args.file)
     text = read_markdown(path)
@@ -34,8 +36,14 @@ def run(args: argparse.Namespace) -> int:
             print("no GITHUB_TOKEN: GitHub is checked over REST with the anonymous budget",
                   file=sys.stderr)  # fmt: skip
         with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
-            ev = evaluate(text, cfg, state, ticker)
+            ev = evaluate(text, cfg, state, ticker, stop=stop)
         result = ev.result
+        if result.interrupted:
+            what = "nothing written (dry run)"
+            if args.write:
+                state_mod.save(state_path, result.state)
+                what = f"kept in the history ({display_name(state_path)}); the list is unchanged"
+            raise interrupted(stop, result, what)
         if args.json:
             write_json(args.json, check_report(str(path), result, cfg.status.stale_after))
         if args.sarif and not result.incomplete:  # half an answer would close alerts

@@ -13,9 +13,11 @@ from bot import config as config_mod
 from bot.check import state as state_mod
 from bot.check.http import Http, HttpSettings
 from bot.check.providers.github_api import PUBLIC_API, token
+from bot.check.stop import Stop
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import show
+from bot.cli.signals import interrupted
 from bot.errors import InputError
 from bot.pipeline import Evaluation, evaluate
 from bot.publish import actions
@@ -33,9 +35,12 @@ class Remote:
 
 
 @contextmanager
-def checked(args: argparse.Namespace, command: str, needs: str | None = None) -> Iterator[Remote]:
-    """Open the repository, check its list, show the report, save the history (unless a
-    dry run); the platform is closed when the block ends."""
+def checked(
+    args: argparse.Namespace, command: str, stop: Stop, needs: str | None = None
+) -> Iterator[Remote]:
+    """Open the repository, check its list, show the report; the platform is closed when
+    the block ends. A check stopped by a signal saves its history (unless a dry run) and
+    raises `Interrupted`: the list, the pull request and the issue are not touched."""
     cfg = config_mod.load(args.config, config_overrides(args))
     if "/" not in args.repo.strip("/"):
         raise InputError(f"--repo must be OWNER/NAME, not {args.repo!r}")
@@ -55,7 +60,15 @@ def checked(args: argparse.Namespace, command: str, needs: str | None = None) ->
         state = (state_mod.from_json(state_text, f"{cfg.pr.state_branch}:{STATE_FILE}")
                  if state_text else state_mod.State())  # fmt: skip
         with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
-            ev = evaluate(text, cfg, state, ticker)
+            ev = evaluate(text, cfg, state, ticker, stop=stop)
+        if ev.result.interrupted:
+            what = "nothing written (dry run)"
+            if not args.dry_run:
+                save_state(platform, cfg, ev.result.state)
+                thing = "issue" if command == "issue" else "pull request"
+                what = (f"kept in the history on branch {cfg.pr.state_branch}; the list and "
+                        f"the {thing} were not touched")  # fmt: skip
+            raise interrupted(stop, ev.result, what)
         show(cfg, path, ev, args.quiet, diff=False)
         yield Remote(cfg, platform, path, text, ev)
 

@@ -9,13 +9,15 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.check.providers import classify_links
+from bot.check.stop import Stop
 from bot.errors import EXIT_OK
 from bot.files import read_markdown
 from bot.parse.markdown import parse
 from bot.render.report import scan_report, write_json
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, stop: Stop) -> int:
+    """Offline and quick: a signal stops it at once (`stop` is not needed)."""
     text = read_markdown(args.file)
     doc = classify_links(parse(text))
     report = scan_report(str(args.file), doc)
