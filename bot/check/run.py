@@ -165,7 +165,7 @@ def _check(
         ),
     )
     if cfg.check.archive and not down and not flags["token_refused"] and not stopped:
-        _archived_copies(verdicts, new_state, http, cfg, env)
+        _archived_copies(verdicts, new_state, http, cfg, env, notes)
     answered = sum(o.outcome is Outcome.OK for r in results.values()
                    for o in r.observations.values())  # fmt: skip
     interrupted = stop.name if stop.is_set() else None
@@ -215,11 +215,17 @@ def _providers(
     return {name: res for name, res in out.items() if res is not None}
 
 
-def _archived_copies(
-    verdicts: list[Judgement], state: State, http: Http, cfg: Config, env: Mapping[str, str]
-) -> None:
+def _archived_copies(verdicts: list[Judgement], state: State, http: Http, cfg: Config,
+                     env: Mapping[str, str], notes: list[str]) -> None:  # fmt: skip
     """Dead web links get their archived copy; with `use_archive` it takes their place."""
-    wayback.offer(verdicts, state, http, wayback.endpoint(cfg, env))
+    budget = cfg.check.archive_budget
+    done = wayback.offer(verdicts, state, http, wayback.endpoint(cfg, env), budget)
+    if done.unreachable and done.left:
+        notes.append(f"the Wayback Machine did not answer: {done.left} dead links' archived "
+                     "copies are looked up next run")  # fmt: skip
+    elif done.left:
+        notes.append(f"{done.left} dead links' archived copies are looked up next run "
+                     f"([check] archive_budget = {budget} a run)")  # fmt: skip
     if not cfg.check.use_archive:
         return
     for v in verdicts:
