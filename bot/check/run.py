@@ -123,6 +123,7 @@ def _check(
         total = work.counts.get(p.name, len(targets))
         entries = state.section(p.section)
         ask, reused = cache.split(p, targets, entries, now, cfg.check.recheck_after)
+        tick(p.name, len(reused), total)  # the total shows from the start
         ctx = Context(http=http, config=cfg, env=env, previous=entries,
                       progress=lambda n: tick(p.name, n, total),
                       order=_order(state, p.section))  # fmt: skip

@@ -20,6 +20,7 @@ from bot.pipeline import evaluate
 from bot.publish import actions
 from bot.publish.pull_request import REFRESHED, refresh_due
 from bot.render.report import check_report, write_json
+from bot.render.rewrite import RewriteResult
 from bot.render.sarif import write_sarif
 
 
@@ -52,13 +53,30 @@ def run(args: argparse.Namespace, stop: Stop) -> int:
         if args.write:
             rw = ev.rewritten
             due = refresh_due(result.state, cfg.pr.refresh_after, result.state.updated or "")
-            if rw and rw.changed and (rw.actionable or args.refresh or due):
+            written = bool(rw and rw.changed and (rw.actionable or args.refresh or due))
+            if written:
                 atomic_write(path, ev.text)
                 result.state.meta[REFRESHED] = result.state.updated
             state_mod.save(state_path, result.state)
+            if not args.quiet:
+                print(closing_line(name, rw, written, display_name(state_path)))
         elif not args.quiet:
             print("dry run: nothing written (use --write to update the list and save state)")
     return finish(result, args.fail_on_dead)
+
+
+def closing_line(name: str, rw: RewriteResult | None, written: bool, state: str) -> str:
+    """What `check --write` did, in one line: the list written or not, the history saved."""
+    if written and rw is not None:
+        n = len(rw.changed_lines)
+        done = f"wrote {name}: {n} line{'s' if n != 1 else ''} changed"
+    elif rw is None:
+        done = f"{name} not changed (the check was incomplete)"
+    elif rw.changed:
+        done = f"{name} not changed (drift only: --refresh writes it)"
+    else:
+        done = f"{name} not changed (nothing to update)"
+    return f"{done}; history saved in {state}"
 
 
 def display_name(path: Path) -> str:
