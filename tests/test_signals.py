@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import EXIT_INTERRUPTED, EXIT_TERMINATED
 from tests.conftest import ROOT
 from tests.emulators import web as w
 from tests.world import LIST_REPO, SAMPLE, World
@@ -33,7 +32,7 @@ N_OK = 1500  # web links that answer, 0.1 s each, 4 at a time: ~40 s for the who
 DEAD = [f"/dead{i}" for i in range(8)]  # first in the list: answered before the signal
 HANG = ["/hang0", "/hang1"]  # answer after a minute: in flight when the signal comes
 STOP_WAIT = 20.0  # far less than the rest of the list (or one hanging link) would take
-CODES = {signal.SIGINT: EXIT_INTERRUPTED, signal.SIGTERM: EXIT_TERMINATED}
+CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + the signal (bot.errors)
 
 
 def _world(tmp: Path) -> World:

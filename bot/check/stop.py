@@ -18,6 +18,7 @@ import signal
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,7 +40,7 @@ class Stop:
         self._event = threading.Event()
         self.signum: int | None = None  # the first signal
         self._graceful = 0  # sections in progress that end cleanly by themselves
-        self._conns: set[HTTPConnection] = set()
+        self._conns: weakref.WeakSet[HTTPConnection] = weakref.WeakSet()  # open ones
         self._lock = threading.RLock()  # re-entrant: the handler runs in the main thread
 
     # -- the request ---------------------------------------------------------------

@@ -33,11 +33,11 @@ def handled() -> Iterator[Stop]:
         return
 
     def handler(signum: int, _frame: FrameType | None) -> None:
-        first = not stop.is_set()
-        stop.set(signum)
-        if first and stop.in_graceful:
-            return  # the check ends by itself, with what it learned
-        raise Interrupted(signum, f"interrupted ({stop.name})")
+        if not stop.is_set():
+            stop.set(signum)
+            if stop.in_graceful:
+                return  # the check ends by itself, with what it learned
+        raise Interrupted(signum, f"interrupted ({signal.Signals(signum).name})")
 
     previous = {s: signal.signal(s, handler) for s in SIGNALS}
     try:
