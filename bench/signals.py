@@ -65,6 +65,7 @@ def _case(code: Path, tmp: Path, args: list[str], sig: int, write_interval: floa
     env = {**os.environ, "PYTHONPATH": str(code), "AWESOME_MONITOR_PROGRESS_INTERVAL": "3600"}
     wd = None
     if args[0] == "scan":
+        tmp.mkdir(parents=True)
         big = tmp / "big.md"
         big.write_text("".join(f"- [r{i}](https://github.com/o/r{i}) and https://x{i}.org/p\n"
                                for i in range(100_000)))  # fmt: skip
@@ -110,6 +111,7 @@ def _case(code: Path, tmp: Path, args: list[str], sig: int, write_interval: floa
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--code", type=Path, default=ROOT, help="the checkout to measure")
+    ap.add_argument("--only", help="only the commands starting with this (e.g. scan)")
     args = ap.parse_args()
     code = args.code.resolve()
     print(f"{code}:")
@@ -117,6 +119,8 @@ def main() -> int:
     print("|---|---|---:|---:|---:|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for i, (cmd, sig, pace) in enumerate(CASES):
+            if args.only and cmd[0] != args.only:
+                continue
             print(_case(code, Path(tmp) / str(i), cmd, sig, pace), flush=True)
     return 0
 
