@@ -158,6 +158,19 @@ def test_check_write_stops_at_once_and_keeps_what_was_answered(big, sig: int) ->
     assert "interrupted" not in json.loads(wd.state_path.read_text())["meta"]
 
 
+def test_a_github_request_in_flight_does_not_hold_the_exit(big) -> None:
+    """PyGithub's own connections are not cut: the run waits a second for them (GRACE),
+    then saves what the other services answered and exits without that thread."""
+    wd = big()
+    wd.github.latency = 60.0  # GitHub's GraphQL answer comes after a minute
+    proc = _start(wd, "check", "--write", "--config", str(wd.config_path))
+    _, code, out, err = _mid_run(wd, proc, signal.SIGINT)
+    assert code == 130 and "kept in the history" in _one_line(err), err
+    state = json.loads(wd.state_path.read_text())
+    assert not state["repos"], "GitHub's part went unjudged"
+    assert sum(1 for e in state["urls"].values() if e.get("last_ok")) >= 80
+
+
 def test_a_dry_run_stopped_writes_nothing(big) -> None:
     wd = big()
     wd.state_path.unlink()
