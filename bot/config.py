@@ -49,6 +49,7 @@ class CheckConfig:
     archive: bool = True  # offer the Wayback Machine's last good copy of a dead web link
     use_archive: bool = False  # … and write it into the list in place of the dead link
     archive_api: str = ""  # empty: $WAYBACK_API_URL, else https://archive.org
+    archive_budget: int = 100  # archived-copy lookups a run; the rest are asked next run
 
 
 @dataclass
@@ -221,6 +222,7 @@ def _check_values(cfg: Config, cli: dict[str, str], where: str) -> None:
         ("check.max_wait", c.max_wait >= 0, "0 or more"),
         ("check.recheck_after", c.recheck_after >= 0, "0 or more"),
         ("check.arxiv_interval", c.arxiv_interval >= 0, "0 or more"),
+        ("check.archive_budget", c.archive_budget >= 1, "at least 1"),
         ("github.batch_size", 1 <= cfg.github.batch_size <= 100, "between 1 and 100"),
         ("status.column", bool(cfg.status.column.strip()), "a non-empty header"),
         ("status.star_change", cfg.status.star_change >= 0, "0 or more"),

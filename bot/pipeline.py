@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.check.providers import classify_links
 from bot.check.run import CheckResult, Progress, run_check
 from bot.check.state import State
+from bot.check.stop import Stop
 from bot.config import Config
 from bot.parse.ignore import ignore_sections
 from bot.parse.markdown import Document, parse
@@ -44,11 +45,12 @@ def evaluate(
     state: State,
     progress: Progress | None = None,
     env: Mapping[str, str] | None = None,
+    stop: Stop | None = None,
 ) -> Evaluation:
     doc = parse_list(text, cfg)
-    result = run_check(doc, cfg, state, progress, env=env)
+    result = run_check(doc, cfg, state, progress, env=env, stop=stop)
     if result.incomplete:
-        # Half an answer must not rewrite the list: statuses would flap.
+        # Half an answer (a service lost, a signal) must not rewrite the list: statuses would flap.
         return Evaluation(doc, result, None)
     today = datetime.fromisoformat((result.state.updated or "").replace("Z", "+00:00"))
     memory = Memory(declined=frozenset(declined(state)), notes=dict(state.meta.get(NOTES) or {}))

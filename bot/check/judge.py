@@ -5,7 +5,13 @@ A target is `dead` only after `dead_after` failed runs in a row **and** `dead_af
 since its first failure: two runs minutes apart never make a link dead. Before that it
 is failing (verdict `unknown`, with its failure count) and keeps showing its last good
 observation. An unknown answer (429, 5xx, timeouts, a bot challenge, a budget, our
-network) neither counts as a failure nor resets one."""
+network) neither counts as a failure nor resets one.
+
+A run stopped by a signal (`Rules.count_failures = False`) learns only good answers: a link
+that answered is alive (its failures reset, its facts kept), but a failure seen in half a run
+counts nothing, so an interrupted run can delay "dead", never hasten it. A complete run
+would have had the whole list to tell a dead link from our network (the web provider's
+network-down rule, GitHub or arXiv lost), and a request cut by the stop is no evidence."""
 
 from __future__ import annotations
 
@@ -41,6 +47,7 @@ class Rules:
     star_history: int = 12  # counts kept per target
     fix_redirects: bool = False  # a permanent redirect makes a web link "moved"
     redirect_domains: tuple[str, ...] = ()  # other registrable domains it may lead to
+    count_failures: bool = True  # False for a run stopped by a signal: only answers count
 
 
 @dataclass
@@ -163,6 +170,8 @@ class _Judge:
     def update(
         self, section: str, key: str, outcome: Outcome, error: str | None, obs: Any
     ) -> Status:
+        if outcome is not Outcome.OK and not self.rules.count_failures:
+            return self._unchanged(self.state.section(section).get(key), outcome, error)
         entry = self.state.section(section).setdefault(key, Entry())
         entry.first_seen = entry.first_seen or self.now
         entry.not_checked = outcome is Outcome.NOT_CHECKED
@@ -201,6 +210,12 @@ class _Judge:
         if entry.server_errors < self.rules.dead_after or not entry.first_server_error:
             return False
         return _days(entry.first_server_error, self.now) >= self.rules.dead_after_days_5xx
+
+    def _unchanged(self, entry: Entry | None, outcome: Outcome, error: str | None) -> Status:
+        """A stopped run's failure: the history stays as it was."""
+        entry = entry or Entry()
+        return Status(outcome=outcome, failures=entry.failures, first_failure=entry.first_failure,
+                      error=error, dead=self._dead(entry) or self._dead_5xx(entry))  # fmt: skip
 
     def _dead(self, entry: Entry) -> bool:
         if entry.failures < self.rules.dead_after or not entry.first_failure:

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import argparse
 
+from bot.check.stop import Stop
 from bot.cli.remote import checked, save, say
 from bot.cli.show import finish
 from bot.publish.pull_request import PULL, REFRESHED, Proposal, publish, sync
 from bot.render.sarif import write_sarif
 
 
-def run(args: argparse.Namespace) -> int:
-    with checked(args, "pr", prepare=sync) as remote:
+def run(args: argparse.Namespace, stop: Stop) -> int:
+    with checked(args, "pr", stop, prepare=sync) as remote:
         ev, result = remote.ev, remote.ev.result
         if args.sarif and not result.incomplete:  # half an answer would close alerts
             write_sarif(args.sarif, remote.cfg, result, remote.path)

@@ -13,9 +13,11 @@ from bot import config as config_mod
 from bot.check.http import Http, HttpSettings
 from bot.check.providers.github_api import PUBLIC_API, token
 from bot.check.state import State
+from bot.check.stop import Stop
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import show
+from bot.cli.signals import interrupted
 from bot.errors import InputError
 from bot.pipeline import Evaluation, evaluate
 from bot.publish import actions
@@ -37,12 +39,15 @@ class Remote:
 def checked(
     args: argparse.Namespace,
     command: str,
+    stop: Stop,
     needs: str | None = None,
     prepare: Callable[[Platform, config_mod.Config, State], None] | None = None,
 ) -> Iterator[Remote]:
     """Open the repository, read the list and its history, let `prepare` bring the history
     up to date with what people did on GitHub, check, show the report; the platform is
-    closed when the block ends."""
+    closed when the block ends. A check stopped by a signal saves its history (unless a dry
+    run) and raises `Interrupted`: the list, the pull request and the issue are not
+    touched."""
     cfg = config_mod.load(args.config, config_overrides(args))
     if "/" not in args.repo.strip("/"):
         raise InputError(f"--repo must be OWNER/NAME, not {args.repo!r}")
@@ -63,7 +68,15 @@ def checked(
         if prepare is not None:
             prepare(platform, cfg, state)
         with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
-            ev = evaluate(text, cfg, state, ticker)
+            ev = evaluate(text, cfg, state, ticker, stop=stop)
+        if ev.result.interrupted:
+            what = "nothing written (dry run)"
+            if not args.dry_run:
+                history.save(ev.result.state)
+                thing = "issue" if command == "issue" else "pull request"
+                what = (f"kept in the history on branch {cfg.pr.state_branch}; the list and "
+                        f"the {thing} were not touched")  # fmt: skip
+            raise interrupted(stop, ev.result, what)
         show(cfg, path, ev, args.quiet, diff=False)
         yield Remote(cfg, platform, path, text, ev, history)
 
