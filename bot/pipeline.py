@@ -9,12 +9,11 @@ from datetime import datetime
 
 from bot.check.providers import classify_links
 from bot.check.run import CheckResult, Progress, run_check
-from bot.check.state import State
+from bot.check.state import DECLINED, NOTES, State
 from bot.check.stop import Stop
 from bot.config import Config
 from bot.parse.ignore import ignore_sections
 from bot.parse.markdown import Document, parse
-from bot.publish.pull_request import DECLINED
 from bot.render.rewrite import Memory, RewriteResult, rewrite
 from bot.render.templating import environment
 
@@ -58,9 +57,6 @@ def evaluate(
                         memory)  # fmt: skip
     remember_notes(result.state, doc, rewritten)
     return Evaluation(doc, result, rewritten)
-
-
-NOTES = "notes"  # state.meta: link URL → what its note showed when the list last had one
 
 
 def declined(state: State) -> dict[str, str]:

@@ -204,3 +204,34 @@ def test_two_runs_at_once_one_writes_the_other_says_so(wd: World) -> None:
     assert len(said) == 1 and len(said[0].strip().splitlines()) == 1, done
     assert "Traceback" not in "".join(err for _, _, err in done)
     assert len(repo(wd).pulls) == 1, "nothing duplicated"
+
+
+def test_a_note_deleted_right_after_the_merge_is_not_written_back(wd: World) -> None:
+    """The maintainer merges the bot's PR and deletes one of its notes before the next run
+    (found by bench/people.py)."""
+    assert "opened #1" in pr(wd)
+    r = repo(wd)
+    r.merge_pull(1)
+    text = r.file_text("README.md")
+    line = next(ln for ln in text.splitlines() if "resnet-1k-layers" in ln and NOTE_OPEN in ln)
+    push(wd, text.replace(line, NOTE.sub("", line)), "no note on this one, please")
+    last = pr(wd)
+    assert "none" in last, (last, diff_lines(wd))
+
+
+def test_deleting_the_blocked_branch_declines_and_the_next_event_gets_a_pr(wd: World) -> None:
+    """Deleting the bot's branch closes its PR, as closing it does: its changes are declined,
+    the bot is blocked no more, and the next event gets a PR of its own (found by
+    bench/people.py: the bot's comment promised more than that)."""
+    assert "opened #1" in pr(wd)
+    r = repo(wd)
+    r.git().commit_files(BRANCH, {"README.md": "a hand-made fix\n"}, "fix a word", HUMAN)
+    assert "blocked #1" in pr(wd)
+    (note,) = [c.body for c in r.pulls[1].comments]
+    assert "close it (its changes are then declined" in note
+    r.close_pull(1, delete_branch=True)  # what GitHub does when the head branch is deleted
+    assert "declined" in pr(wd)
+    archived = archive_one(wd)
+    assert "opened #2" in pr(wd)
+    assert r.pulls[2].head == BRANCH
+    assert all(archived.lower() in b.lower() for _, b in diff_lines(wd))

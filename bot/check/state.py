@@ -23,6 +23,9 @@ from bot.errors import StateError
 from bot.files import atomic_write
 
 SCHEMA_VERSION = 1
+# Run-level records in `State.meta` that people's moves leave behind:
+NOTES = "notes"  # link URL → what its note showed when the list last had one
+DECLINED = "declined"  # item id → the day a closed pull request declined it
 SECTIONS = ("repos", "papers", "paths", "urls")
 
 

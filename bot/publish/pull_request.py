@@ -33,7 +33,7 @@ from typing import Any
 from github.PullRequest import PullRequest
 
 from bot.check.run import CheckResult
-from bot.check.state import State
+from bot.check.state import DECLINED, NOTES, State
 from bot.config import Config
 from bot.errors import PublishError
 from bot.publish.platform import MARKER, Platform, PublishOutcome, read_meta
@@ -44,7 +44,6 @@ from bot.render.rewrite import RewriteResult
 log = logging.getLogger(__name__)
 REFRESHED = "refreshed"  # state.meta: when the list last got every drift (ISO date)
 PULL = "pr"  # state.meta: the bot's pull request: {"branch", "number", "items"}
-DECLINED = "declined"  # state.meta: item id → the day a closed pull request declined it
 MAX_BRANCHES = 20  # fresh branches tried before giving up
 
 
@@ -72,8 +71,10 @@ def memory(state: State) -> dict[str, Any]:
 
 
 def sync(platform: Platform, cfg: Config, state: State) -> None:
-    """Bring the state up to date with what people did to the bot's last pull request: its
-    changes are declined when it was closed without merging; merged or closed, it is done."""
+    """Bring the state up to date with what people did to the bot's last pull request.
+    Merged: the notes it wrote are the list's now (so one deleted right after the merge is
+    known as deleted). Closed without merging (deleting its branch closes it too): its
+    changes are declined, whoever pushed to it."""
     mem = memory(state)
     number = mem.get("number")
     if not isinstance(number, int):
@@ -81,7 +82,12 @@ def sync(platform: Platform, cfg: Config, state: State) -> None:
     pr = platform.get_pull(number)
     if pr is not None and pr.state == "open":
         return
-    if pr is not None and not pr.merged:
+    if pr is not None and pr.merged:
+        notes = state.meta.get(NOTES)
+        notes = notes if isinstance(notes, dict) else {}
+        notes.update(mem.get("notes") or {})
+        state.meta[NOTES] = notes
+    elif pr is not None:
         declined = state.meta.setdefault(DECLINED, {})
         day = (state.updated or "")[:10] or None
         for item in mem.get("items") or []:
@@ -126,7 +132,7 @@ def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> Publ
         return _nothing_to_act_on(platform, pr, rw, branch)
     if head is not None and MARKER not in head[1]:
         return _blocked(platform, pr, branch, head[0])
-    remember = {"branch": branch, "items": items}
+    remember = {"branch": branch, "items": items, "notes": rw.notes_after}
     base = platform.base_sha()
     if pr is not None and read_meta(pr.body).get("fingerprint") == fp:
         remember["number"] = pr.number
@@ -218,7 +224,9 @@ def _blocked(platform: Platform, pr: PullRequest | None, branch: str, sha: str) 
     note = (
         f"awesome-monitor did not update this pull request: commit {sha[:7]} on "
         f"`{branch}` is not the bot's, and the bot never overwrites other people's work. "
-        "Merge or close this PR, or delete the branch, and the bot takes over again."
+        "Merge this PR, or close it (its changes are then declined: none is proposed again "
+        "until it changes), and the bot takes over again from a fresh branch; your commit "
+        "stays with this PR."
     )
     log.warning("branch %s has commits that are not the bot's; not overwriting them", branch)
     print(f"awesome-monitor: {branch} has a commit that is not the bot's ({sha[:7]}); "

@@ -82,6 +82,7 @@ class RewriteResult:
     notices: list[str] = field(default_factory=list)  # e.g. a maintainer's own Status column
     held: list[Held] = field(default_factory=list)  # changes left out (see `Memory`)
     notes_seen: dict[str, str] = field(default_factory=dict)  # URL → note_key, as the list is
+    notes_after: dict[str, str] = field(default_factory=dict)  # … as the new text will be
 
     @property
     def changed(self) -> bool:

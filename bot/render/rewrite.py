@@ -227,6 +227,8 @@ class _Rewriter:
                 v = self.by_link.get(_key(lk))
                 main = render_note(self.env, v, view) if v else None
             if main is None:  # nothing durable known: what the list shows stays
+                if existing is not None:
+                    self.result.notes_after[lk.url] = note_key(_note_text(existing) or "")
                 continue
             images = [(im, self._image_note(im, view)) for im in slot.images if wanted(im)]
             shown = [(im, n) for im, n in images if n]
@@ -263,6 +265,8 @@ class _Rewriter:
             line = bisect.bisect_right(self.doc.line_starts, where.at)
             self.result.held.append(Held("deleted by hand", "new", lk.raw_url, line, note))
             return
+        if note:
+            self.result.notes_after[lk.url] = note_key(note)
         end = existing.end() if existing else where.at
         body = f"{NOTE_OPEN}{note}{NOTE_CLOSE}"
         new = (f" ({body})" if where.paren else f" {body}") if note else ""
@@ -273,6 +277,10 @@ class _Rewriter:
         reason = change_reason(Shown.read(old or ""), Shown.read(note)) or "layout"
         line = bisect.bisect_right(self.doc.line_starts, where.at)
         if self.declined(reason, lk.raw_url, note, line):
+            if old:
+                self.result.notes_after[lk.url] = note_key(old)
+            else:
+                self.result.notes_after.pop(lk.url, None)
             return
         self.add(where.at, end, new, "note", reason, lk.raw_url, note, old or "")
 
