@@ -66,13 +66,12 @@ class Stop:
             raise Cancelled("the run is stopping")
 
     def wait(self, seconds: float) -> bool:
-        """Sleep up to `seconds`, less if the run stops; returns whether it stopped. The
-        main thread sleeps in short slices instead of waiting on the event, so a signal
-        handler setting it never waits for a lock the main thread holds."""
+        """Sleep up to `seconds`, less if the run stops; returns whether it stopped. Every
+        thread sleeps in short slices instead of a timed wait on the event: in the main
+        thread a signal handler setting it never waits for a lock the main thread holds,
+        and a timed wait is what libfaketime (the benches' clock) turns into days."""
         if seconds <= 0:
             return self.is_set()
-        if threading.current_thread() is not threading.main_thread():
-            return self._event.wait(seconds)
         end = time.monotonic() + seconds
         while not self.is_set() and (left := end - time.monotonic()) > 0:
             time.sleep(min(left, 0.05))
