@@ -33,8 +33,19 @@ class Expected:
 
 
 def _once(text: str, pattern: str) -> re.Match[str] | None:
-    found = list(re.finditer(pattern, text, re.I))
+    """The one place `pattern` is written as an address (a link's text, `[url](url)`, is
+    not one: GitHub links only its target)."""
+    found = [m for m in re.finditer(pattern, text, re.I) if not _link_text(text, m)]
     return found[0] if len(found) == 1 else None
+
+
+def _link_text(text: str, m: re.Match[str]) -> bool:
+    """Whether `m` is in a link's text, as in `[https://…](…)`."""
+    before = text[max(0, m.start() - 16) : m.start()]
+    after = text[m.end() :]
+    return bool(
+        re.search(r"\[(?:https?://)?(?:www\.)?$", before) and re.match(r"[^\s\]]*\]\(", after)
+    )
 
 
 def _repo_written_once(text: str) -> tuple[str, str] | None:
@@ -55,6 +66,8 @@ def _repo_written_once(text: str) -> tuple[str, str] | None:
 
 def _paper_written_once(text: str) -> tuple[str, str] | None:
     for m in re.finditer(r"https://arxiv\.org/abs/(\d{4}\.\d{4,5})(?![\dv])", text):
+        if _link_text(text, m):
+            continue
         if _once(text, rf"arxiv\.org/(?:abs|pdf)/{re.escape(m[1])}(?!\d)"):
             return m[0], m[1]
     return None
