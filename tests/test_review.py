@@ -219,3 +219,14 @@ def test_fail_on_decides_what_blocks(world: ReviewWorld) -> None:
     assert [line for line, _ in run.annotations("warning")] == [LINE], "failing does not"
     world.config.write_text(world.config.read_text().replace('["archived"]', "[]"))
     assert world.run().code == 0
+
+
+def test_web_checks_turned_off_leave_new_web_links_unchecked_and_unflagged(
+    world: ReviewWorld,
+) -> None:
+    world.config.write_text(world.config.read_text().replace("[check]\n", "[check]\nweb = false\n"))
+    world.push(add(world, world.web.link("/gone")))
+    run = world.run("--base", "main", actions=False)
+    assert run.code == 0 and findings(run) == {world.web.link("/gone"): []}
+    assert run.report["links"][0]["shows"] == "not checked ([check] web = false)"
+    assert total(world) == 0

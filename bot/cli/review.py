@@ -82,6 +82,8 @@ def _pull_request(args: argparse.Namespace) -> tuple[str | None, int | None]:
     m = _PULL_REF.match(os.environ.get("GITHUB_REF") or "")
     if number is None and m:
         number = int(m.group(1))
+    if args.pr is not None and args.pr < 1:
+        raise InputError(f"--pr must be a pull request's number, not {args.pr}")
     if args.pr is not None and not repo:
         raise InputError("--pr needs the repository: --repo OWNER/NAME (or GITHUB_REPOSITORY)")
     if repo and "/" not in repo.strip("/"):

@@ -112,7 +112,10 @@ def reviewed(
         if link.target.problem:
             fix = f"; use {link.target.suggestion}" if link.target.suggestion else ""
             r.findings.append(Finding("malformed", f"malformed: {link.target.problem}{fix}"))
-        if r.verdict is not None and view is not None:
+        web_off = r.verdict is not None and r.verdict.provider == "web" and not cfg.check.web
+        if web_off:
+            r.shows = "not checked ([check] web = false)"
+        elif r.verdict is not None and view is not None:
             r.findings.extend(_checked(r.verdict, view))
             if r.verdict.verdict != Verdict.DEAD and not r.verdict.failing:
                 r.shows = render_note(env, r.verdict, view) or ""
