@@ -146,14 +146,17 @@ def find(cwd: Path | None = None) -> Path | None:
     return next((folder / n for n in CONFIG_NAMES if (folder / n).is_file()), None)
 
 
-def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+def load(
+    path: Path | None = None, overrides: dict[str, Any] | None = None, text: str | None = None
+) -> Config:
     """Load `path` (else the current folder's config, else the defaults), apply command
-    line `overrides` ({"check.dead_after": 3, …}; None values ignored) and validate."""
+    line `overrides` ({"check.dead_after": 3, …}; None values ignored) and validate.
+    `text`: the content of `path` as read elsewhere (`review` reads it from the base)."""
     source = path or find()
     cfg = Config()
     if source is not None:
         try:
-            raw = tomllib.loads(source.read_text(encoding="utf-8"))
+            raw = tomllib.loads(source.read_text(encoding="utf-8") if text is None else text)
         except FileNotFoundError:
             raise ConfigError(f"{source}: config file not found") from None
         except (OSError, UnicodeDecodeError) as exc:

@@ -121,15 +121,18 @@ class ReviewWorld:
                        GITHUB_STEP_SUMMARY=str(self.tmp / "summary.md"))  # fmt: skip
         return env
 
-    def run(self, *args: str, token: str | None = TOKEN, actions: bool = True) -> Run:
+    def run(
+        self, *args: str, token: str | None = TOKEN, actions: bool = True, config: bool = True
+    ) -> Run:
         """`review` on the list in this world's environment (in GitHub Actions unless not
-        `actions`), with `--json`."""
+        `actions`), with `--json`, and this world's `--config` unless not `config`."""
         report = self.tmp / "review.json"
         summary = self.tmp / "summary.md"
         for f in (report, summary):
             f.unlink(missing_ok=True)
-        argv = ["review", str(self.list_path), "--config", str(self.config), "--json",
-                str(report), *args]  # fmt: skip
+        argv = ["review", str(self.list_path), "--json", str(report), *args]
+        if config:
+            argv += ["--config", str(self.config)]
         names = {*self.env(TOKEN, True), "GH_TOKEN", "HF_TOKEN", "GITHUB_TOKEN"}
         saved = {k: os.environ.get(k) for k in names}
         out, err = io.StringIO(), io.StringIO()

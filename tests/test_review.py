@@ -230,3 +230,34 @@ def test_web_checks_turned_off_leave_new_web_links_unchecked_and_unflagged(
     assert run.code == 0 and findings(run) == {world.web.link("/gone"): []}
     assert run.report["links"][0]["shows"] == "not checked ([check] web = false)"
     assert total(world) == 0
+
+
+def test_the_config_is_the_bases_a_pull_request_cannot_change_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A contribution that loosens the rules, sends the token elsewhere and overrides a
+    template (Jinja2 would run it as code) is judged by the base's config all the same."""
+    w = ReviewWorld(tmp_path, BASE)
+    try:
+        rules = '[check]\ntimeout = 2.0\nretries = 0\n[review]\nfail_on = ["failing"]\n'
+        (w.checkout / "awesome-monitor.toml").write_text(rules, encoding="utf-8")
+        w.git("add", "awesome-monitor.toml")
+        w.git("commit", "-q", "-m", "the maintainer's config")
+        w.git("update-ref", "refs/remotes/origin/main", "HEAD")
+        code = "{{ cycler.__init__.__globals__.os.getcwd() }}"
+        loose = ('[review]\nfail_on = []\n[github]\napi_url = "http://127.0.0.1:9"\n'
+                 f'[templates]\n"review.txt.j2" = "{code}"\n')  # fmt: skip
+        (w.checkout / "awesome-monitor.toml").write_text(loose, encoding="utf-8")
+        w.push(add(w, "https://github.com/nobody/gone"))
+        monkeypatch.chdir(w.checkout)
+        run = w.run(config=False)
+        assert run.code == 1, run.err
+        assert "failing now: repository not found" in run.out and str(w.checkout) not in run.out
+        assert w.github.counts["POST /graphql"] == 1, "the token went to the API it is for"
+        named = w.run("--config", str(w.checkout / "awesome-monitor.toml"), config=False)
+        assert named.code == 1 and "failing now" in named.out
+        (w.checkout / "new.toml").write_text(loose, encoding="utf-8")
+        refused = w.run("--config", str(w.checkout / "new.toml"), config=False)
+        assert refused.code == 2 and "--config" in refused.err and "not in the base" in refused.err
+    finally:
+        w.stop()

@@ -7,7 +7,8 @@ and the same command works on a laptop against any branch. The base is the merge
 HEAD and the ref (GitHub's three-dot diff): on a pull request's merge commit that is the
 base branch as the pull request is merged into it, and locally only the branch's own
 changes count, however far the base branch moved since. Only `git rev-parse`, `merge-base`,
-`cat-file` and `show` of a blob run: nothing from the checkout is executed."""
+`cat-file` and `show` of a blob run: nothing from the checkout is executed. `review` reads
+its config from the base commit too (`BaseCommit.read`)."""
 
 from __future__ import annotations
 
@@ -20,13 +21,6 @@ from bot.errors import InputError
 
 ACTIONS_HINT = (" (in GitHub Actions, check out with `fetch-depth: 0` so that the base "
                 "branch is there)")  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Base:
-    text: str  # the list as the base has it ("" when the base has no such file)
-    name: str  # "origin/main at 1a2b3c4", for the report
-    path: str  # the list's path in the repository (where annotations go)
 
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -45,20 +39,46 @@ def _said(done: subprocess.CompletedProcess[bytes]) -> str:
     return lines[0].removeprefix("fatal: ") if lines else f"exit {done.returncode}"
 
 
-def read_base(path: Path, ref: str) -> Base:
-    """The list at `path` as the merge base of HEAD and `ref` has it."""
+@dataclass(frozen=True)
+class BaseCommit:
+    """The commit a change starts from, in the git checkout at `root`."""
+
+    root: Path
+    commit: str
+    name: str  # "origin/main at 1a2b3c4", for the report
+
+    def inside(self, path: Path) -> bool:
+        return path.resolve().is_relative_to(self.root)
+
+    def path_of(self, path: Path) -> str:
+        """`path` relative to the checkout (where GitHub puts annotations)."""
+        if not self.inside(path):
+            raise InputError(f"{path}: outside the git checkout {self.root}")
+        return path.resolve().relative_to(self.root).as_posix()
+
+    def read(self, path: Path) -> str | None:
+        """`path` as the base commit has it; None when it has no such file."""
+        rel = self.path_of(path)
+        if _git(self.root, "cat-file", "-e", f"{self.commit}:{rel}").returncode != 0:
+            return None
+        shown = _git(self.root, "show", f"{self.commit}:{rel}")
+        if shown.returncode != 0:
+            raise InputError(f"{rel} at {self.name}: git could not read it ({_said(shown)})")
+        try:
+            return shown.stdout.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{rel} at {self.name}: not UTF-8 text") from None
+
+
+def base_commit(folder: Path, ref: str) -> BaseCommit:
+    """The merge base of HEAD and `ref` in the git checkout holding `folder`."""
     if not ref.strip() or ref.startswith("-"):
         raise InputError(f"--base {ref!r}: give a branch, tag or commit")
-    folder = path.resolve().parent
     top = _git(folder, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
-        raise InputError(f"{path}: not in a git checkout ({_said(top)}); review compares "
+        raise InputError(f"{folder}: not in a git checkout ({_said(top)}); review compares "
                          "the list with a git ref")  # fmt: skip
     root = Path(top.stdout.decode().strip()).resolve()
-    try:
-        rel = path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        raise InputError(f"{path}: outside its git checkout {root}") from None
     found = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if found.returncode != 0:
         hint = ACTIONS_HINT if os.environ.get("GITHUB_ACTIONS") == "true" else ""
@@ -67,17 +87,7 @@ def read_base(path: Path, ref: str) -> Base:
     merged = _git(root, "merge-base", "HEAD", commit)
     if merged.returncode == 0 and merged.stdout.strip():
         commit = merged.stdout.decode().strip()  # else no common history: the ref itself
-    name = f"{ref} at {commit[:7]}"
-    if _git(root, "cat-file", "-e", f"{commit}:{rel}").returncode != 0:
-        return Base("", name, rel)  # a new list: every link is new
-    shown = _git(root, "show", f"{commit}:{rel}")
-    if shown.returncode != 0:
-        raise InputError(f"{rel} at {name}: git could not read it ({_said(shown)})")
-    try:
-        text = shown.stdout.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{rel} at {name}: not UTF-8 text") from None
-    return Base(text, name, rel)
+    return BaseCommit(root, commit, f"{ref} at {commit[:7]}")
 
 
 def head_commit(path: Path) -> str | None:

@@ -39,18 +39,21 @@ _PULL_REF = re.compile(r"^refs/pull/(\d+)/(?:merge|head)$")
 
 
 def run(args: argparse.Namespace, stop: Stop) -> int:
-    cfg = config_mod.load(args.config, config_overrides(args))
-    path = cfg.list_path(args.file)
-    head_text = read_markdown(path)
+    if args.file is not None:
+        read_markdown(args.file)  # a missing or unreadable list is said first
     ref = args.base or _actions_base()
     if not ref:
         raise InputError(
             "review needs a base to compare with: --base REF (a branch, tag or commit); "
             "GitHub Actions sets GITHUB_BASE_REF for pull requests"
         )
-    base = gitbase.read_base(path, ref)
+    base = gitbase.base_commit(args.file.resolve().parent if args.file else Path.cwd(), ref)
+    cfg = _config(args, base)
+    path = cfg.list_path(args.file)
+    head_text = read_markdown(path)
+    base_text = base.read(path) or ""  # a list the base does not have: every link is new
     with actions.group("Checking the new links"), progress_ticker(args.quiet) as ticker:
-        rv = review(base.path, base.name, base.text, head_text, cfg, ticker, stop=stop)
+        rv = review(base.path_of(path), base.name, base_text, head_text, cfg, ticker, stop=stop)
     result = rv.result
     if result is not None and result.interrupted:
         raise interrupted(stop, result, "nothing written")
@@ -63,10 +66,31 @@ def run(args: argparse.Namespace, stop: Stop) -> int:
                               "annotated or commented for it")  # fmt: skip
     errors = [(r.line, f"{r.url}: {r.detail}") for r in rv.blocking]
     warnings = [(r.line, f"{r.url}: {r.detail}") for r in rv.warnings]
-    actions.annotate_lines(base.path, errors, warnings, "new links with findings")
+    actions.annotate_lines(rv.file, errors, warnings, "new links with findings")
     actions.step_summary(review_markdown(rv, cfg, SUMMARY))
     _comment(args, cfg, rv, path)
     return EXIT_DEAD if rv.blocking else EXIT_OK  # 1: something blocking (a required check)
+
+
+def _config(args: argparse.Namespace, base: gitbase.BaseCommit) -> config_mod.Config:
+    """The config as the base has it: a pull request cannot change the rules it is judged
+    by, where the token is sent, or the templates (which would run as code). A `--config`
+    outside the checkout is the workflow's own, read as it is."""
+    overrides = config_overrides(args)
+    if args.config is not None and not base.inside(args.config):
+        return config_mod.load(args.config, overrides)
+    names = [args.config] if args.config else [Path.cwd() / n for n in config_mod.CONFIG_NAMES]
+    for name in names:
+        text = base.read(name) if base.inside(name) else None
+        if text is not None:
+            return config_mod.load(name, overrides, text=text)
+    if args.config is not None:
+        raise InputError(f"--config {args.config}: not in the base ({base.name}); review reads "
+                         "its config as the base has it, so that a pull request cannot change "
+                         "the rules it is judged by")  # fmt: skip
+    cfg = config_mod.load(names[0], overrides, text="")  # the defaults
+    cfg.source = None
+    return cfg
 
 
 def _actions_base() -> str | None:
