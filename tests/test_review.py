@@ -83,10 +83,14 @@ def test_a_change_that_only_rewords_makes_no_request(world: ReviewWorld) -> None
          "duplicate: already in the list at line 102 (https://arxiv.org/abs/1512.03385)", 0, 0),
         ("WEB/gone", ["failing"], 1, "failing now: HTTP 404", 0, 1),
         ("WEB/busy", ["unknown"], 0, "could not tell: HTTP 503", 0, 2),
+        ("htps://example.com/a", ["malformed"], 0, "malformed: unsupported scheme 'htps'", 0, 0),
+        ("xhttps://example.com/b", ["malformed"], 0,
+         "malformed: stray characters before the address; use https://example.com/b", 0, 0),
         ("git@github.com:contrib/fine.git", ["malformed"], 0,
          "malformed: SSH clone address, not a web link; use https://github.com/contrib/fine", 1, 0),
     ],
-    ids=["dead", "moved", "archived", "duplicate", "arxiv-pdf", "web-404", "web-503", "ssh"],
+    ids=["dead", "moved", "archived", "duplicate", "arxiv-pdf", "web-404", "web-503", "scheme",
+         "stray", "ssh"],
 )  # fmt: skip
 def test_each_kind_of_new_link(
     world: ReviewWorld, url: str, kinds: list[str], code: int, said: str, github: int, web: int

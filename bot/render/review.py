@@ -115,7 +115,7 @@ def reviewed(
         web_off = r.verdict is not None and r.verdict.provider == "web" and not cfg.check.web
         if web_off:
             r.shows = "not checked ([check] web = false)"
-        elif r.verdict is not None and view is not None:
+        elif r.verdict is not None and r.verdict.provider and view is not None:
             r.findings.extend(_checked(r.verdict, view))
             if r.verdict.verdict != Verdict.DEAD and not r.verdict.failing:
                 r.shows = render_note(env, r.verdict, view) or ""
