@@ -96,6 +96,19 @@ class PrConfig:
     refresh_after: int = 90  # days after which drift alone (stars, dates) may open a PR
 
 
+# What `review` may find about a link a pull request adds; `[review] fail_on` names those
+# that fail the check (exit 1). "Could not tell" (a 429, a 5xx, a timeout) never does.
+REVIEW_FINDINGS = ("failing", "duplicate", "malformed", "moved", "archived", "stale",
+                   "new_version", "withdrawn", "redirect")  # fmt: skip
+
+
+@dataclass
+class ReviewConfig:
+    # Findings that fail `review` (exit 1): a link failing now (404, not found: one run
+    # never makes a link dead) and the same target already in the list.
+    fail_on: list[str] = field(default_factory=lambda: ["failing", "duplicate"])
+
+
 @dataclass
 class Config:
     list: ListConfig = field(default_factory=ListConfig)
@@ -105,6 +118,7 @@ class Config:
     huggingface: HuggingFaceConfig = field(default_factory=HuggingFaceConfig)
     status: StatusConfig = field(default_factory=StatusConfig)
     pr: PrConfig = field(default_factory=PrConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
     templates: dict[str, str] = field(default_factory=dict)  # name → template text
     base_dir: Path = field(default_factory=Path.cwd)
     source: Path | None = None  # the file it came from, if any
@@ -132,14 +146,17 @@ def find(cwd: Path | None = None) -> Path | None:
     return next((folder / n for n in CONFIG_NAMES if (folder / n).is_file()), None)
 
 
-def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+def load(
+    path: Path | None = None, overrides: dict[str, Any] | None = None, text: str | None = None
+) -> Config:
     """Load `path` (else the current folder's config, else the defaults), apply command
-    line `overrides` ({"check.dead_after": 3, …}; None values ignored) and validate."""
+    line `overrides` ({"check.dead_after": 3, …}; None values ignored) and validate.
+    `text`: the content of `path` as read elsewhere (`review` reads it from the base)."""
     source = path or find()
     cfg = Config()
     if source is not None:
         try:
-            raw = tomllib.loads(source.read_text(encoding="utf-8"))
+            raw = tomllib.loads(source.read_text(encoding="utf-8") if text is None else text)
         except FileNotFoundError:
             raise ConfigError(f"{source}: config file not found") from None
         except (OSError, UnicodeDecodeError) as exc:
@@ -234,6 +251,10 @@ def _check_values(cfg: Config, cli: dict[str, str], where: str) -> None:
         if not ok:
             name = cli.get(key) or f"{where}'{key}'"
             raise ConfigError(f"{name} must be {expected}")
+    for kind in cfg.review.fail_on:
+        if kind not in REVIEW_FINDINGS:
+            raise ConfigError(f"{where}'review.fail_on' has {kind!r}; known: "
+                              + ", ".join(REVIEW_FINDINGS))  # fmt: skip
     for pattern in c.exclude:
         try:
             re.compile(pattern)

@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "bot.render": 4,
     "bot.publish": 5,
     "bot.pipeline": 6,
+    "bot.review": 6,
     "bot.scheduler": 6,
     "bot.cli": 7,
     "bot.__main__": 8,

@@ -18,12 +18,12 @@ EXAMPLE = ROOT / "data" / "config.toml"
 def test_the_documented_example_is_the_defaults() -> None:
     example = config.load(EXAMPLE)
     defaults = config.Config()
-    for section in ("list", "check", "github", "arxiv", "huggingface", "status", "pr"):
+    for section in ("list", "check", "github", "arxiv", "huggingface", "status", "pr", "review"):
         assert dataclasses.asdict(getattr(example, section)) == dataclasses.asdict(
             getattr(defaults, section)
         ), section
     documented = EXAMPLE.read_text(encoding="utf-8")
-    for section in ("check", "status", "pr"):
+    for section in ("check", "status", "pr", "review"):
         for f in dataclasses.fields(getattr(defaults, section)):
             assert f"\n{f.name} = " in documented or f.name == "sections", (section, f.name)
 
@@ -56,3 +56,15 @@ def test_the_command_line_overrides_and_is_checked_like_the_file(tmp_path: Path)
     bad.write_text("[chek]\n")
     with pytest.raises(ConfigError, match="unknown key 'chek'"):
         config.load(bad)
+
+
+def test_review_fail_on_takes_only_known_findings(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[review]\nfail_on = ["failing", "dead"]\n')
+    with pytest.raises(ConfigError, match="'review.fail_on' has 'dead'; known: failing, "):
+        config.load(bad)
+    bad.write_text('[review]\nfail_on = "failing"\n')
+    with pytest.raises(ConfigError, match="'review.fail_on' must be a list of strings"):
+        config.load(bad)
+    bad.write_text("[review]\nfail_on = []\n")
+    assert config.load(bad).review.fail_on == []

@@ -1,4 +1,4 @@
-"""The command line: `scan`, `check`, `pr`, `issue`, `schedule`. `main` is the one place
+"""The command line: `scan`, `check`, `review`, `pr`, `issue`, `schedule`. `main` is the one place
 where an error becomes a line on stderr and an exit code (see `bot.errors` for the codes),
 and where SIGINT and SIGTERM are handled (`bot.cli.signals`)."""
 
@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 
 from bot.check.stop import Stop
-from bot.cli import check, issue, pr, scan, schedule, signals
+from bot.cli import check, issue, pr, review, scan, schedule, signals
 from bot.cli.output import setup_logging
 from bot.cli.parser import build_parser
 from bot.errors import (
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 RUN: dict[str, Callable] = {
     "scan": scan.run,
     "check": check.run,
+    "review": review.run,
     "pr": pr.run,
     "issue": issue.run,
     "schedule": schedule.run,

@@ -11,7 +11,7 @@ from typing import Any
 from bot import __version__
 from bot.errors import EXIT_INPUT
 
-COMMANDS = ("scan", "check", "pr", "issue", "schedule")
+COMMANDS = ("scan", "check", "review", "pr", "issue", "schedule")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,6 +41,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--state", type=Path, metavar="FILE", help="history file")
     check.add_argument("--fail-on-dead", action="store_true", help="exit 1 when links are dead")
     _networked(check)
+
+    review = sub.add_parser(
+        "review", help="check the links a change adds to a list (a pull request, before merging)"
+    )
+    review.add_argument("file", nargs="?", type=Path, help="default: README.md (or the config's)")
+    review.add_argument(
+        "--base", metavar="REF", help="git ref to compare with (default: origin/$GITHUB_BASE_REF)"
+    )
+    review.add_argument(
+        "--repo", metavar="OWNER/NAME", help="the pull request's repository ($GITHUB_REPOSITORY)"
+    )
+    review.add_argument(
+        "--pr", type=int, metavar="N", help="the pull request to comment on ($GITHUB_REF's)"
+    )
+    review.add_argument("--no-comment", action="store_true", help="no comment on the pull request")
+    review.add_argument("--json", type=Path, metavar="OUT", help="write the JSON report here")
+    _networked(review)
 
     pr = sub.add_parser("pr", help="check a list in a GitHub repository and open or update one PR")
     pr.add_argument("--repo", required=True, metavar="OWNER/NAME")

@@ -68,20 +68,28 @@ def annotate(file: str, g: Groups) -> int:
     """Dead links as errors, then moved and archived ones as warnings, at their line: at
     most 10 of each (what GitHub shows), and a notice that says how many more the job
     summary lists. Returns the count printed."""
+    errors = [(i.line, f"Dead link {i.url}: {i.detail}") for i in g.dead]
+    warnings = [(i.line, f"Moved: {i.url} is {i.detail}") for i in g.moved]
+    warnings += [(i.line, f"Archived repository: {i.url} ({i.detail})") for i in g.archived]
+    return annotate_lines(file, errors, warnings, "dead, moved or archived links")
+
+
+def annotate_lines(
+    file: str, errors: list[tuple[int, str]], warnings: list[tuple[int, str]], what: str
+) -> int:
+    """(line, message) as errors, then as warnings: at most 10 of each (what GitHub shows),
+    and a notice that says how many more of `what` the job summary lists."""
     if not active():
         return 0
-    errors = [(i, f"Dead link {i.url}: {i.detail}") for i in g.dead]
-    warnings = [(i, f"Moved: {i.url} is {i.detail}") for i in g.moved]
-    warnings += [(i, f"Archived repository: {i.url} ({i.detail})") for i in g.archived]
     n = 0
     for level, items in (("error", errors), ("warning", warnings)):
-        for item, msg in items[:MAX_ANNOTATIONS]:
-            print(f"::{level} file={_prop(file)},line={item.line}::{_data(msg)}")
+        for line, msg in items[:MAX_ANNOTATIONS]:
+            print(f"::{level} file={_prop(file)},line={line}::{_data(msg)}")
             n += 1
     rest = max(0, len(errors) - MAX_ANNOTATIONS) + max(0, len(warnings) - MAX_ANNOTATIONS)
     if rest:
-        msg = (f"{rest} more dead, moved or archived links are not annotated (GitHub shows 10 "
-               "of each kind): the job summary lists every one")  # fmt: skip
+        msg = (f"{rest} more {what} are not annotated (GitHub shows 10 of each kind): the "
+               "job summary lists every one")  # fmt: skip
         print(f"::notice file={_prop(file)}::{_data(msg)}")
     sys.stdout.flush()
     return n

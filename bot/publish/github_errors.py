@@ -55,6 +55,11 @@ class RaceLost(PublishError):
     exit_code = 0
 
 
+class ReadOnlyToken(PublishError):
+    """The token may read but not write here (GitHub's "Resource not accessible by
+    integration": a pull request from a fork gets a read-only GITHUB_TOKEN)."""
+
+
 def explain(exc: GithubException, action: str, repo: str, needs: str = PR_NEEDS) -> PublishError:
     """Turn GitHub's answer into one sentence that says what to do; `needs` is the
     workflow permissions the action takes."""
@@ -68,7 +73,7 @@ def explain(exc: GithubException, action: str, repo: str, needs: str = PR_NEEDS)
             "to create and approve pull requests'"
         )
     if exc.status == 403 and "Resource not accessible by integration" in msg:
-        return PublishError(
+        return ReadOnlyToken(
             f"{action}: the token cannot write to {repo}; give the workflow `permissions: {needs}`"
         )
     if exc.status == 410 and "issues are disabled" in msg.lower():

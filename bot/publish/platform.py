@@ -27,6 +27,7 @@ from github import (
     InputGitTreeElement,
 )
 from github.Issue import Issue
+from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
@@ -113,6 +114,7 @@ class Platform:
         self.name = repo
         self.needs = needs
         self.author = InputGitAuthor(BOT_NAME, BOT_EMAIL)
+        self._lazy: Github | None = None  # the same client, reading nothing until asked
         try:
             self._open()
         except BaseException:
@@ -132,6 +134,8 @@ class Platform:
 
     def close(self) -> None:
         self.gh.close()
+        if self._lazy is not None:
+            self._lazy.close()
 
     # -- reading -----------------------------------------------------------------
     @_translated("reading the default branch")
@@ -264,6 +268,26 @@ class Platform:
     @_translated("closing the pull request")
     def close_pull(self, pr: PullRequest) -> None:
         pr.edit(state="closed")
+
+    def _address(self, number: int) -> Issue:
+        """Issue or pull request `number` as an address only: its comments are read or
+        written without a request for the issue itself."""
+        if self._lazy is None:
+            self._lazy = self.gh.withLazy(True)
+        return self._lazy.get_repo(self.name).get_issue(number)
+
+    @_translated("reading the pull request's comments")
+    def issue_comments(self, number: int) -> list[IssueComment]:
+        """The comments of issue or pull request `number`, oldest first."""
+        return list(self._address(number).get_comments())
+
+    @_translated("commenting on the pull request")
+    def add_issue_comment(self, number: int, text: str) -> None:
+        self._address(number).create_comment(clip(text, COMMENT))
+
+    @_translated("editing a comment on the pull request")
+    def edit_comment(self, comment: IssueComment, text: str) -> None:
+        comment.edit(clip(text, COMMENT))
 
     # -- issues --------------------------------------------------------------------
     @_translated("reading the issues")

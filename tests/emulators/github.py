@@ -27,6 +27,7 @@ from tests.emulators.github_graphql import (
 from tests.emulators.github_json import Urls, user_json
 from tests.emulators.github_rest import (
     ACTIONS_PR_MESSAGE,
+    INTEGRATION_MESSAGE,
     REPO_BY_ID,
     REPO_ROOT,
     SUB_ROUTES,
@@ -99,6 +100,7 @@ class GitHubEmulator(RestHandlers, Emulator):
         scenario: GitHubScenario | None = None,
         *,
         tokens: Iterable[str] = ("test-token",),
+        read_only_tokens: Iterable[str] = (),
         login: str = "awesome-monitor-bot",
         rest_limit: int = 5000,
         anonymous_limit: int = 60,
@@ -111,7 +113,9 @@ class GitHubEmulator(RestHandlers, Emulator):
     ) -> None:
         super().__init__(host, port)
         self.scenario = scenario or GitHubScenario()
-        self.tokens = set(tokens)
+        self.tokens = set(tokens) | set(read_only_tokens)
+        # GITHUB_TOKEN on a pull request from a fork: reads work, every write is refused.
+        self.read_only_tokens = set(read_only_tokens)
         self.login = login
         self.limits = {"core": rest_limit, "anonymous": anonymous_limit, "graphql": graphql_limit}
         self.rate_limit_status = rate_limit_status
@@ -251,6 +255,8 @@ class GitHubEmulator(RestHandlers, Emulator):
             doc = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
             reply = error(self.rate_limit_status, msg, doc)
             return self._with_rate(ctx, reply, charge=False)
+        if req.method != "GET" and token in self.read_only_tokens:
+            return self._with_rate(ctx, _read_only(), charge=True)
         if req.method != "GET" and token is not None:
             refused = self._write_refused()
             if refused is not None:
@@ -413,6 +419,13 @@ class GitHubEmulator(RestHandlers, Emulator):
 
     def user(self) -> dict[str, Any]:
         return user_json(Urls(self.url, self.html_base), self.login)
+
+
+def _read_only() -> Reply:
+    """GitHub's answer to a write with a read-only GITHUB_TOKEN (a fork's pull request)."""
+    reply = error(403, INTEGRATION_MESSAGE, "https://docs.github.com/rest")
+    reply.headers["X-Accepted-GitHub-Permissions"] = "issues=write; pull_requests=write"
+    return reply
 
 
 def _etag_matches(header: str, etag: str) -> bool:
