@@ -47,7 +47,7 @@ def test_found_in_the_current_folder_and_nowhere_else(
 
 def test_the_command_line_overrides_and_is_checked_like_the_file(tmp_path: Path) -> None:
     assert config.load(EXAMPLE, {"check.dead_after": 5}).check.dead_after == 5
-    with pytest.raises(ConfigError, match="^--dead-after must be at least 1$"):
+    with pytest.raises(ConfigError, match="^--dead-after must be at least 1, not 0$"):
         config.load(EXAMPLE, {"check.dead_after": 0})
     bad = tmp_path / "bad.toml"
     bad.write_text("[check]\ndead_after = 0\n")

@@ -22,7 +22,7 @@ from bot.render.sarif import write_sarif
 
 
 def run(args: argparse.Namespace) -> int:
-    cfg = config_mod.load(args.config, config_overrides(args))
+    cfg = config_mod.load(args.config, config_overrides(args), beside=args.file)
     path = cfg.list_path(args.file)
     text = read_markdown(path)
     state_path = cfg.state_path(path, args.state)
