@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sys
 from collections import Counter
 
 from rich.console import Console
@@ -10,19 +12,28 @@ from rich.table import Table
 
 from bot.check.providers import classify_links
 from bot.errors import EXIT_OK
-from bot.files import read_markdown
-from bot.parse.markdown import parse
+from bot.files import STDOUT, check_writable, read_markdown
+from bot.parse.markdown import Document, parse
 from bot.render.report import scan_report, write_json
 
 
 def run(args: argparse.Namespace) -> int:
+    """With `--json -` the report is standard output and the summary goes to stderr."""
+    if args.json is not None:
+        check_writable(args.json, "JSON report")
     text = read_markdown(args.file)
     doc = classify_links(parse(text))
-    report = scan_report(str(args.file), doc)
-    if args.json:
-        write_json(args.json, report)
+    if args.json is not None:
+        write_json(args.json, scan_report(str(args.file), doc))
     if args.quiet:
         return EXIT_OK
+    if args.json is not None and str(args.json) == STDOUT:
+        with contextlib.redirect_stdout(sys.stderr):
+            return _summary(args, doc)
+    return _summary(args, doc)
+
+
+def _summary(args: argparse.Namespace, doc: Document) -> int:
     console = Console(highlight=False)
     counts = Counter(link.kind for link in doc.links)
     repos = {link.target.repo_key for link in doc.links if link.target.repo_key}

@@ -8,13 +8,13 @@ import itertools
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from bot.check.judge import Judgement
 from bot.check.providers import REGISTRY
 from bot.check.run import CheckResult
 from bot.config import Config
-from bot.files import atomic_write
+from bot.files import write_output
 from bot.parse.markdown import Document, Link
 from bot.render.groups import groups, tally
 from bot.render.templating import environment
@@ -64,11 +64,12 @@ def scan_report(name: str, doc: Document) -> dict[str, Any]:
     }
 
 
-def write_json(path: Path, report: dict[str, Any]) -> None:
+def write_json(path: Path, report: dict[str, Any], stdout: TextIO | None = None) -> None:
+    """To `path` atomically, or to standard output (`stdout`) when `path` is `-`."""
     # Streamed: `json.dumps(indent=…)` joins millions of small pieces into one string,
     # which for a 50,000-link report cost ~120 MB of peak memory.
     chunks = json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(report)
-    atomic_write(path, itertools.chain(chunks, ["\n"]))
+    write_output(path, itertools.chain(chunks, ["\n"]), "JSON report", stdout)
 
 
 def check_entry(v: Judgement) -> dict[str, Any]:
