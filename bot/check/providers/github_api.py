@@ -75,6 +75,7 @@ def client(settings: GitHubSettings, http: Http) -> Github:
         "retry": http.retry(NAME, give_up=primary_limit),
         "user_agent": "awesome-monitor",
         "seconds_between_requests": 0,  # requests are serial; GitHub asks no pacing of reads
+        "seconds_between_writes": 0,  # GraphQL queries are POSTs, but reads: no 1 s pause
         "per_page": 100,
     }
     if settings.token:
