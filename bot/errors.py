@@ -12,6 +12,7 @@ EXIT_INPUT = 2  # usage or input error: bad file, config, state, option or cron 
 EXIT_INCOMPLETE = 3  # the run could not complete: nothing was written to the list or the PR
 EXIT_BUG = 70  # an internal error (EX_SOFTWARE): a bug to report
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM (128 + 15), e.g. a cancelled GitHub Actions job
 EXIT_PIPE = 141  # stdout closed early, e.g. `| head` (128 + SIGPIPE)
 
 
@@ -45,3 +46,16 @@ class IncompleteError(BotError):
 
 class PublishError(IncompleteError):
     """GitHub refused or failed a write; the message says what to do."""
+
+
+class Interrupted(BaseException):
+    """A signal stopped the run: exit 128 + its number (SIGINT 130, SIGTERM 143). Like
+    KeyboardInterrupt not an `Exception`, so no handler swallows it; `str()` is the line."""
+
+    def __init__(self, signum: int, message: str) -> None:
+        super().__init__(message)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum

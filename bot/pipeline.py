@@ -9,11 +9,12 @@ from datetime import datetime
 
 from bot.check.providers import classify_links
 from bot.check.run import CheckResult, Progress, run_check
-from bot.check.state import State
+from bot.check.state import DECLINED, NOTES, State
+from bot.check.stop import Stop
 from bot.config import Config
 from bot.parse.ignore import ignore_sections
 from bot.parse.markdown import Document, parse
-from bot.render.rewrite import RewriteResult, rewrite
+from bot.render.rewrite import Memory, RewriteResult, rewrite
 from bot.render.templating import environment
 
 
@@ -43,12 +44,34 @@ def evaluate(
     state: State,
     progress: Progress | None = None,
     env: Mapping[str, str] | None = None,
+    stop: Stop | None = None,
 ) -> Evaluation:
     doc = parse_list(text, cfg)
-    result = run_check(doc, cfg, state, progress, env=env)
+    result = run_check(doc, cfg, state, progress, env=env, stop=stop)
     if result.incomplete:
-        # Half an answer must not rewrite the list: statuses would flap.
+        # Half an answer (a service lost, a signal) must not rewrite the list: statuses would flap.
         return Evaluation(doc, result, None)
     today = datetime.fromisoformat((result.state.updated or "").replace("Z", "+00:00"))
-    rewritten = rewrite(doc, result.verdicts, cfg.status, environment(cfg.templates), today)
+    memory = Memory(declined=frozenset(declined(state)), notes=dict(state.meta.get(NOTES) or {}))
+    rewritten = rewrite(doc, result.verdicts, cfg.status, environment(cfg.templates), today,
+                        memory)  # fmt: skip
+    remember_notes(result.state, doc, rewritten)
     return Evaluation(doc, result, rewritten)
+
+
+def declined(state: State) -> dict[str, str]:
+    found = state.meta.get(DECLINED)
+    return found if isinstance(found, dict) else {}
+
+
+def remember_notes(state: State, doc: Document, rw: RewriteResult) -> None:
+    """What each note shows in the list now; a link without one keeps what it showed
+    last (so a note deleted by hand is known as such); links gone from the list are
+    forgotten."""
+    before = state.meta.get(NOTES)
+    before = before if isinstance(before, dict) else {}
+    urls = {lk.url for lk in doc.links}
+    notes = {u: k for u, k in before.items() if u in urls}
+    notes.update(rw.notes_seen)
+    if notes or before:
+        state.meta[NOTES] = dict(sorted(notes.items()))

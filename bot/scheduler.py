@@ -13,8 +13,10 @@ Cron expressions keep standard cron meaning and are read in UTC:
 Each run is a child process, `python -m bot COMMAND…`: a crash, a leak or a hang in one run cannot
 take the scheduler down, every run starts from fresh code, config and logging, and a run still
 going at shutdown can be stopped. Runs never overlap (a fire time that comes while a run is going
-is skipped and logged); a failed run is logged and the loop goes on; SIGINT or SIGTERM stops the
-loop cleanly (exit 0)."""
+is skipped and logged); a failed run is logged and the loop goes on. SIGINT or SIGTERM stops the
+loop and is passed to the run in progress, which stops as the command would by itself (what it
+learned kept, nothing else written); the scheduler then exits 130 or 143 like any command. The
+child has its own session, so a Ctrl-C in a terminal reaches it once, through the scheduler."""
 
 from __future__ import annotations
 
@@ -141,7 +143,8 @@ def parse_cron(expr: str) -> BaseTrigger:
 
 
 class SubprocessRunner:
-    """Runs `python -m bot ARGS` as a child process; `terminate()` stops the one running."""
+    """Runs `python -m bot ARGS` as a child process; `terminate()` passes a signal to the one
+    running."""
 
     def __init__(self, python: str = sys.executable) -> None:
         self.python = python
@@ -150,17 +153,17 @@ class SubprocessRunner:
 
     def __call__(self, args: list[str]) -> int:
         with self._lock:
-            self._proc = subprocess.Popen([self.python, "-m", "bot", *args])
+            self._proc = subprocess.Popen([self.python, "-m", "bot", *args], start_new_session=True)
         try:
             return self._proc.wait()
         finally:
             with self._lock:
                 self._proc = None
 
-    def terminate(self, kill: bool = False) -> None:
+    def terminate(self, kill: bool = False, signum: int = signal.SIGTERM) -> None:
         with self._lock:
             if self._proc is not None and self._proc.poll() is None:
-                self._proc.kill() if kill else self._proc.terminate()
+                self._proc.kill() if kill else self._proc.send_signal(signum)
 
 
 def signal_name(number: int) -> str:
@@ -193,6 +196,7 @@ class ScheduledCommand:
         self.clock = clock
         self.runs = 0
         self.stopping = False
+        self.signum: int | None = None  # the signal that stopped the loop
         self._idle = threading.Event()
         self._idle.set()
         self.scheduler = BlockingScheduler(timezone=UTC)
@@ -260,15 +264,19 @@ class ScheduledCommand:
             self.scheduler.start()
         self._finish()
 
-    def stop(self, reason: str = "stop requested") -> None:
-        """Stop the loop (safe from a signal handler or another thread); a run going is ended."""
-        if self.stopping:
-            return
-        self.stopping = True
-        log.info("%s: stopping the scheduler", reason)
+    def stop(self, reason: str = "stop requested", signum: int | None = None) -> None:
+        """Stop the loop (safe from a signal handler or another thread); a run going gets
+        `signum` (SIGTERM by default), again on each further stop."""
         terminate = getattr(self.runner, "terminate", None)
+        again = self.stopping
+        self.stopping = True
+        self.signum = self.signum or signum
+        if not again:
+            log.info("%s: stopping the scheduler", reason)
         if terminate and not self._idle.is_set():
-            terminate()
+            terminate(signum=signum or signal.SIGTERM)
+        if again:
+            return
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 

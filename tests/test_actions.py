@@ -19,14 +19,20 @@ def test_actions_annotations_summary_and_groups(
     assert run.code == 0, run.err
     lines = run.out.splitlines()
     assert lines[0] == f"::add-mask::{TOKEN}", "the token is masked before anything else"
+    errors = [ln for ln in lines if ln.startswith("::error file=")]
     warnings = [ln for ln in lines if ln.startswith("::warning file=")]
-    dead = [e for e in run.report["links"] if e["verdict"] == "dead"]
-    moved = [e for e in run.report["links"] if e["verdict"] == "moved"]
-    archived = [e for e in run.report["links"] if e["verdict"] == "archived"]
-    assert len(warnings) == len(dead) + len(moved) + len(archived)
-    for e in dead:
-        assert any(f",line={e['line']}::Dead link {e['url']}" in w for w in warnings)
+    dead: dict[str, dict] = {}
+    for e in run.report["links"]:
+        if e["verdict"] == "dead":
+            dead.setdefault(e["url"], e)  # annotated at its first line
+    moved = {e["url"] for e in run.report["links"] if e["verdict"] == "moved"}
+    archived = {e["url"] for e in run.report["links"] if e["verdict"] == "archived"}
+    # One per distinct link: dead links are errors, moved and archived ones warnings.
+    assert len(errors) == len(dead) and len(warnings) == len(moved) + len(archived)
+    for e in dead.values():
+        assert any(f",line={e['line']}::Dead link {e['url']}" in w for w in errors)
     assert any("::Moved: " in w for w in warnings) and any("::Archived" in w for w in warnings)
+    assert not [ln for ln in lines if ln.startswith("::notice")], "all of them fit: no notice"
     assert "::group::Checking links" in lines and "::endgroup::" in lines
     text = summary.read_text()
     assert text.startswith("## awesome-monitor:") and "### Dead (" in text

@@ -354,6 +354,56 @@ def test_pull_creation_forbidden_for_actions(github_emulator: GitHubEmulator, sc
     )
 
 
+def test_refuses_what_github_refuses(github_emulator: GitHubEmulator, scenario) -> None:
+    """Bodies over 65,536 characters, titles over 256 (PRs, issues, edits), comments over
+    262,144 bytes, a ref that exists: GitHub's 422 with its `errors[].message`."""
+    repo = client(github_emulator).get_repo("octo/awesome")
+    sha = repo.get_branch("main").commit.sha
+    repo.create_git_ref("refs/heads/b", sha)
+    spec = scenario["octo/awesome"]
+    spec.git().commit_files("b", {"x.md": "x"}, "x", Person("J", "j@example.com", "2025-01-01"))
+
+    def refused(call, message: str) -> None:
+        with pytest.raises(github.GithubException) as exc:
+            call()
+        assert exc.value.status == 422
+        assert exc.value.data["message"] in ("Validation Failed", message)
+        said = [e.get("message") for e in exc.value.data.get("errors", [])]
+        assert message in said or exc.value.data["message"] == message
+
+    long_body, long_title = "é" * 65_537, "t" * 257  # characters, not bytes
+    refused(lambda: repo.create_pull(base="main", head="b", title="t", body=long_body),
+            "body is too long (maximum is 65536 characters)")  # fmt: skip
+    refused(lambda: repo.create_pull(base="main", head="b", title=long_title, body=""),
+            "title is too long (maximum is 256 characters)")  # fmt: skip
+    pr = repo.create_pull(base="main", head="b", title="t", body="é" * 65_536)  # at the limit
+    refused(lambda: pr.edit(body=long_body), "body is too long (maximum is 65536 characters)")
+    refused(lambda: repo.create_issue(title="t", body=long_body),
+            "body is too long (maximum is 65536 characters)")  # fmt: skip
+    issue = repo.create_issue(title="t" * 256, body="fine")
+    refused(lambda: issue.edit(title=long_title), "title is too long (maximum is 256 characters)")
+    refused(lambda: issue.create_comment("é" * 131_073),  # 262,146 bytes
+            "body is too long (maximum is 262144 bytes)")  # fmt: skip
+    comment = issue.create_comment("é" * 131_072)  # 262,144 bytes: accepted
+    refused(lambda: comment.edit("é" * 131_073), "body is too long (maximum is 262144 bytes)")
+    refused(lambda: repo.create_git_ref("refs/heads/b", sha), "Reference already exists")
+    assert [p.body for p in spec.pulls.values()] == ["é" * 65_536]
+
+
+def test_a_burst_of_writes_meets_the_secondary_limit(github_emulator: GitHubEmulator, scenario):
+    github_emulator.write_limits = ((60.0, 5), (3600.0, 500))
+    url = f"{github_emulator.url}/repos/octo/awesome/issues"
+    answers = [
+        requests.post(url, json={"title": f"t{i}"}, headers=TOKEN, timeout=5) for i in range(7)
+    ]
+    assert [r.status_code for r in answers] == [201] * 5 + [403, 403]
+    assert "secondary rate limit" in answers[5].json()["message"]
+    assert 1 <= int(answers[5].headers["Retry-After"]) <= 61
+    assert requests.get(url, headers=TOKEN, timeout=5).status_code == 200  # reads still pass
+    github_emulator.reset_budgets()
+    assert requests.post(url, json={"title": "later"}, headers=TOKEN, timeout=5).ok
+
+
 def test_writes_need_a_token(github_emulator: GitHubEmulator, scenario: GitHubScenario):
     url = f"{github_emulator.url}/repos/octo/awesome/contents/README.md"
     content = base64.b64encode(b"x").decode()

@@ -9,7 +9,9 @@ GitHub writes of `pr`:
 - a host that asks for a pause (Retry-After) is paused for every thread, and at most
   `[check] per_host` requests are in flight per host;
 - per-service pacing: arXiv's terms ask for 3 seconds between requests, retries included;
-- request counts per service, and `net_error`, the one reading of a transport failure.
+- request counts per service, and `net_error`, the one reading of a transport failure;
+- the run's `Stop` (`bot.check.stop`): once set, no request starts, none is retried, every
+  wait ends, and the requests in flight are cut.
 
 A service may name answers that must not be retried (`give_up`): a bot challenge, or
 GitHub's primary rate limit, which no retry within a run can outlast."""
@@ -31,7 +33,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import (
     ConnectTimeoutError,
     InvalidHeader,
@@ -44,6 +45,7 @@ from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
+from bot.check.stop import Cancelled, Stop, StoppableAdapter
 from bot.config import CheckConfig
 
 log = logging.getLogger(__name__)
@@ -86,8 +88,9 @@ class _Gate:
 class _Pacer:
     """At least `interval` seconds between the starts of two requests to one service."""
 
-    def __init__(self, interval: float) -> None:
+    def __init__(self, interval: float, stop: Stop) -> None:
         self.interval = interval
+        self.stop = stop
         self.last: float | None = None
         self.lock = threading.Lock()
 
@@ -95,16 +98,17 @@ class _Pacer:
         with self.lock:
             if self.last is not None:
                 delay = self.last + self.interval - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
+                if self.stop.wait(delay):
+                    raise Cancelled("the run is stopping")
             self.last = time.monotonic()
 
 
 class Http:
     """The policy of one run, shared by every provider (thread-safe)."""
 
-    def __init__(self, settings: HttpSettings | None = None) -> None:
+    def __init__(self, settings: HttpSettings | None = None, stop: Stop | None = None) -> None:
         self.settings = settings or HttpSettings()
+        self.stop = stop or Stop()
         self.counts: Counter[str] = Counter()
         self.waited = 0.0
         self._wait_left = self.settings.max_wait
@@ -129,7 +133,7 @@ class Http:
     def pace(self, service: str, interval: float) -> None:
         """From now on, `service` gets at least `interval` seconds between requests."""
         with self._lock:
-            self._pacers[service] = _Pacer(interval)
+            self._pacers[service] = _Pacer(interval, self.stop)
 
     def _pacer(self, service: str) -> _Pacer | None:
         with self._lock:
@@ -150,12 +154,13 @@ class Http:
     @contextmanager
     def slot(self, service: str, url: str) -> Iterator[None]:
         """Around one request (its retries included): the host's pause and limit, the
-        service's pacing, and one count."""
+        service's pacing, and one count. Refused (`Cancelled`) once the run stops."""
+        self.stop.check()
         gate = self._gate(host_of(url))
-        pause = gate.not_before - time.monotonic()
-        if pause > 0:
-            time.sleep(pause)
+        if self.stop.wait(gate.not_before - time.monotonic()):
+            raise Cancelled("the run is stopping")
         with gate.slots:
+            self.stop.check()  # a slot may have taken long to come
             pacer = self._pacer(service)
             if pacer is not None:
                 pacer.wait()
@@ -189,7 +194,8 @@ class Http:
         """A requests session whose every request follows this policy's retries."""
         session = requests.Session()
         retry = self.retry(service, give_up, final_errors)
-        adapter = HTTPAdapter(pool_connections=32, pool_maxsize=4, max_retries=retry)
+        adapter = StoppableAdapter(self.stop, pool_connections=32, pool_maxsize=4,
+                                   max_retries=retry)  # fmt: skip
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         session.headers.update({"User-Agent": self.settings.user_agent, **(headers or {})})
@@ -265,6 +271,8 @@ class PolicyRetry(Retry):
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None,  # noqa: ANN001
                   _stacktrace=None) -> PolicyRetry:  # fmt: skip
+        if self.policy is not None and self.policy.stop.is_set():
+            raise Cancelled("the run is stopping")  # cut, or not worth retrying now
         if error is not None and self.final_errors and net_error(error).lasting:
             raise MaxRetryError(_pool, url, error)  # type: ignore[arg-type]  # no such host…
         new = super().increment(method, url, response, error, _pool, _stacktrace)
@@ -290,8 +298,19 @@ class PolicyRetry(Retry):
         return new
 
     def sleep(self, response: BaseHTTPResponse | None = None) -> None:
-        super().sleep(response)
-        pacer = self.policy._pacer(self.service) if self.policy is not None else None
+        """urllib3's wait (Retry-After, else the backoff), ended early by the run's stop."""
+        if self.policy is None:
+            super().sleep(response)
+            return
+        hinted = None
+        if response is not None and self.respect_retry_after_header:
+            try:
+                hinted = self.get_retry_after(response)
+            except InvalidHeader:
+                hinted = None
+        if self.policy.stop.wait(hinted or self.get_backoff_time()):
+            raise Cancelled("the run is stopping")
+        pacer = self.policy._pacer(self.service)
         if pacer is not None:
             pacer.wait()
 
@@ -323,6 +342,9 @@ def net_error(exc: BaseException) -> NetError:
 
     def has(*types: type[BaseException]) -> bool:
         return any(isinstance(e, types) for e in chain)
+
+    if has(Cancelled):  # refused or cut by the run's stop: says nothing about the target
+        return NetError("interrupted")
 
     if has(requests.exceptions.SSLError, ssl.SSLError):
         return NetError("TLS error", lasting=True)

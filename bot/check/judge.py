@@ -5,7 +5,13 @@ A target is `dead` only after `dead_after` failed runs in a row **and** `dead_af
 since its first failure: two runs minutes apart never make a link dead. Before that it
 is failing (verdict `unknown`, with its failure count) and keeps showing its last good
 observation. An unknown answer (429, 5xx, timeouts, a bot challenge, a budget, our
-network) neither counts as a failure nor resets one."""
+network) neither counts as a failure nor resets one.
+
+A run stopped by a signal (`Rules.count_failures = False`) learns only good answers: a link
+that answered is alive (its failures reset, its facts kept), but a failure seen in half a run
+counts nothing, so an interrupted run can delay "dead", never hasten it. A complete run
+would have had the whole list to tell a dead link from our network (the web provider's
+network-down rule, GitHub or arXiv lost), and a request cut by the stop is no evidence."""
 
 from __future__ import annotations
 
@@ -37,9 +43,11 @@ PARTS = "paths"  # the state section of targets inside others (files in reposito
 class Rules:
     dead_after: int = 2  # failed runs in a row …
     dead_after_days: float = 3.0  # … over at least this many days
+    dead_after_days_5xx: float = 30.0  # a 5xx on every run this long is dead too
     star_history: int = 12  # counts kept per target
     fix_redirects: bool = False  # a permanent redirect makes a web link "moved"
     redirect_domains: tuple[str, ...] = ()  # other registrable domains it may lead to
+    count_failures: bool = True  # False for a run stopped by a signal: only answers count
 
 
 @dataclass
@@ -162,9 +170,20 @@ class _Judge:
     def update(
         self, section: str, key: str, outcome: Outcome, error: str | None, obs: Any
     ) -> Status:
+        if outcome is not Outcome.OK and not self.rules.count_failures:
+            return self._unchanged(self.state.section(section).get(key), outcome, error)
         entry = self.state.section(section).setdefault(key, Entry())
         entry.first_seen = entry.first_seen or self.now
         entry.not_checked = outcome is Outcome.NOT_CHECKED
+        if getattr(obs, "server_error", False) and outcome is Outcome.UNKNOWN:
+            entry.server_errors += 1
+            entry.first_server_error = entry.first_server_error or self.now
+        elif outcome is not Outcome.NOT_CHECKED:  # any other answer ends the streak
+            entry.server_errors, entry.first_server_error = 0, None
+        if self._dead_5xx(entry):
+            since = (entry.first_server_error or "")[:10]
+            why = f"{error} on every run since {since}"
+            return Status(outcome, entry.server_errors, entry.first_server_error, why, True)
         if outcome is Outcome.OK:
             entry.failures, entry.first_failure, entry.last_error = 0, None, None
             entry.last_ok = entry.last_checked = self.now
@@ -184,6 +203,19 @@ class _Judge:
             # Dead stays dead while nothing new is learned (unknown, not checked).
             dead=outcome is not Outcome.OK and self._dead(entry),
         )
+
+    def _dead_5xx(self, entry: Entry) -> bool:
+        """A page that answers a server error on every run, `dead_after` runs and
+        `dead_after_days_5xx` days long: a reader sees a broken page all the same."""
+        if entry.server_errors < self.rules.dead_after or not entry.first_server_error:
+            return False
+        return _days(entry.first_server_error, self.now) >= self.rules.dead_after_days_5xx
+
+    def _unchanged(self, entry: Entry | None, outcome: Outcome, error: str | None) -> Status:
+        """A stopped run's failure: the history stays as it was."""
+        entry = entry or Entry()
+        return Status(outcome=outcome, failures=entry.failures, first_failure=entry.first_failure,
+                      error=error, dead=self._dead(entry) or self._dead_5xx(entry))  # fmt: skip
 
     def _dead(self, entry: Entry) -> bool:
         if entry.failures < self.rules.dead_after or not entry.first_failure:

@@ -74,6 +74,7 @@ class WebObservation:
     network_error: str | None = None
     moved_to: str | None = None  # web links are never "moved": redirects are reported
     archived: bool = False
+    server_error: bool = False  # the page itself answered 5xx (not a bot challenge)
 
     def facts(self) -> Facts:
         return Facts()

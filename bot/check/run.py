@@ -1,13 +1,19 @@
 """One check run: collect → every provider (concurrently, through one HTTP policy) → judge.
 No printing here, and nothing written: the caller prints, and saves state only with
---write (or on the state branch)."""
+--write (or on the state branch).
+
+A run stopped by a signal (`bot.check.stop`) ends within about a second: the providers return
+what they have (`GRACE`), the judge keeps only good answers (`Rules.count_failures`), no
+archived copy is asked, and the result says it was `interrupted`; the new state carries the
+mark `meta["interrupted"]` until a complete run saves it again."""
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -19,12 +25,15 @@ from bot.check.model import Outcome, ProviderResult, Verdict, WebObservation
 from bot.check.providers import REGISTRY, Context
 from bot.check.providers.github_api import TokenRefused
 from bot.check.state import State
+from bot.check.stop import Stop
 from bot.config import Config
 from bot.parse.markdown import Document
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (provider, advance, total)
+GRACE = 1.0  # seconds the providers get to return what they have once the run stops
+INTERRUPTED = "interrupted"  # state.meta: the last save came from a stopped run
 
 
 @dataclass
@@ -37,14 +46,19 @@ class CheckResult:
     token_refused: bool = False
     budget_spent_with_token: bool = False
     counts: dict[str, int] = field(default_factory=dict)  # distinct targets per provider
+    interrupted: str | None = None  # the signal that stopped the run ("SIGINT")
+    answered: int = 0  # distinct targets with a good answer (the cache's included)
 
     @property
     def incomplete(self) -> bool:
-        """Exit 3: the check could not be completed."""
-        return bool(self.down) or self.token_refused or self.budget_spent_with_token
+        """Exit 3 (or 130/143 when interrupted): the check could not be completed."""
+        return (bool(self.down) or self.token_refused or self.budget_spent_with_token
+                or self.interrupted is not None)  # fmt: skip
 
     @property
     def incomplete_reason(self) -> str:
+        if self.interrupted:
+            return f"interrupted ({self.interrupted})"
         if self.token_refused:
             return "GitHub refused the token"
         if self.budget_spent_with_token:
@@ -76,24 +90,40 @@ def run_check(
     progress: Progress | None = None,
     now: str | None = None,
     env: Mapping[str, str] | None = None,
+    stop: Stop | None = None,
+) -> CheckResult:
+    """The check of `doc`; `stop` ends it early (a first signal only sets it meanwhile)."""
+    stop = stop or Stop()
+    with stop.graceful():
+        return _check(doc, cfg, state, progress, now, env, stop)
+
+
+def _check(
+    doc: Document,
+    cfg: Config,
+    state: State,
+    progress: Progress | None,
+    now: str | None,
+    env: Mapping[str, str] | None,
+    stop: Stop,
 ) -> CheckResult:
     now = now or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     env = dict(os.environ) if env is None else env
     work = collect(doc, cfg.check.exclude)
-    http = Http(HttpSettings.from_config(cfg.check))
+    http = Http(HttpSettings.from_config(cfg.check), stop)
     tick = progress or (lambda name, n, total: None)
-    results: dict[str, ProviderResult] = {}
     flags = {"token_refused": False, "budget": False}
     notes: list[str] = []
 
-    def run(p_index: int) -> None:
+    def run(p_index: int) -> ProviderResult | None:
         p = REGISTRY[p_index]
         targets = work.targets.get(p.name, [])
         if not targets:
-            return
+            return None
         total = work.counts.get(p.name, len(targets))
         entries = state.section(p.section)
         ask, reused = cache.split(p, targets, entries, now, cfg.check.recheck_after)
+        tick(p.name, len(reused), total)  # the total shows from the start
         ctx = Context(http=http, config=cfg, env=env, previous=entries,
                       progress=lambda n: tick(p.name, n, total),
                       order=_order(state, p.section))  # fmt: skip
@@ -109,13 +139,11 @@ def run_check(
             days = cfg.check.recheck_after
             res.notes.append(f"{len(reused)} {p.what} answered well less than {days:g} "
                              "day(s) ago: not asked again")  # fmt: skip
-        results[p.name] = res
         log.info("%s: %d requests, %d from the cache", p.name, http.counts[p.name], len(reused))
+        return res
 
-    with ThreadPoolExecutor(max_workers=len(REGISTRY), thread_name_prefix="provider") as pool:
-        for fut in [pool.submit(run, i) for i in range(len(REGISTRY))]:
-            fut.result()
-
+    results = _providers(run, stop)
+    stopped = stop.is_set()
     down = {name for name, r in results.items() if r.lost}
     for name, r in results.items():
         notes.extend(r.notes)
@@ -131,13 +159,23 @@ def run_check(
         Rules(
             dead_after=cfg.check.dead_after,
             dead_after_days=cfg.check.dead_after_days,
+            dead_after_days_5xx=cfg.check.dead_after_days_5xx,
             star_history=cfg.check.star_history,
             fix_redirects=cfg.check.fix_redirects,
             redirect_domains=tuple(cfg.check.redirect_domains),
+            count_failures=not stopped,
         ),
     )
-    if cfg.check.archive and not down and not flags["token_refused"]:
-        _archived_copies(verdicts, new_state, http, cfg, env)
+    if cfg.check.archive and not down and not flags["token_refused"] and not stopped:
+        _archived_copies(verdicts, new_state, http, cfg, env, notes)
+    answered = sum(o.outcome is Outcome.OK for r in results.values()
+                   for o in r.observations.values())  # fmt: skip
+    interrupted = stop.name if stop.is_set() else None
+    if interrupted:
+        new_state.meta[INTERRUPTED] = {"at": now, "by": interrupted, "answered": answered,
+                                       "of": sum(work.counts.values())}  # fmt: skip
+    else:
+        new_state.meta.pop(INTERRUPTED, None)
     return CheckResult(
         verdicts=verdicts,
         state=new_state,
@@ -150,14 +188,46 @@ def run_check(
         token_refused=flags["token_refused"],
         budget_spent_with_token=flags["budget"],
         counts=work.counts,
+        interrupted=interrupted,
+        answered=answered,
     )
 
 
-def _archived_copies(
-    verdicts: list[Judgement], state: State, http: Http, cfg: Config, env: Mapping[str, str]
-) -> None:
+def _providers(
+    run: Callable[[int], ProviderResult | None], stop: Stop
+) -> dict[str, ProviderResult]:
+    """Every provider at once. Once the run stops they get `GRACE` seconds to return what
+    they have; one still going then (a GitHub request in flight, a connection that hangs
+    before it is made) is left behind, and its part of the run goes unjudged."""
+    pool = ThreadPoolExecutor(max_workers=len(REGISTRY), thread_name_prefix="provider")
+    futures = {pool.submit(run, i): p.name for i, p in enumerate(REGISTRY)}
+    pending, deadline = set(futures), float("inf")
+    try:
+        while pending:
+            done, pending = wait(pending, timeout=0.1, return_when=FIRST_EXCEPTION)
+            for f in done:
+                f.result()  # a bug in a provider is raised here
+            if stop.is_set():
+                deadline = min(deadline, time.monotonic() + GRACE)
+                if time.monotonic() >= deadline:
+                    break
+    finally:
+        pool.shutdown(wait=not stop.is_set(), cancel_futures=True)
+    out = {futures[f]: f.result() for f in futures if f.done() and not f.cancelled()}
+    return {name: res for name, res in out.items() if res is not None}
+
+
+def _archived_copies(verdicts: list[Judgement], state: State, http: Http, cfg: Config,
+                     env: Mapping[str, str], notes: list[str]) -> None:  # fmt: skip
     """Dead web links get their archived copy; with `use_archive` it takes their place."""
-    wayback.offer(verdicts, state, http, wayback.endpoint(cfg, env))
+    budget = cfg.check.archive_budget
+    done = wayback.offer(verdicts, state, http, wayback.endpoint(cfg, env), budget)
+    if done.unreachable and done.left:
+        notes.append(f"the Wayback Machine did not answer: {done.left} dead links' archived "
+                     "copies are looked up next run")  # fmt: skip
+    elif done.left:
+        notes.append(f"{done.left} dead links' archived copies are looked up next run "
+                     f"([check] archive_budget = {budget} a run)")  # fmt: skip
     if not cfg.check.use_archive:
         return
     for v in verdicts:

@@ -23,6 +23,9 @@ from bot.errors import StateError
 from bot.files import atomic_write
 
 SCHEMA_VERSION = 1
+# Run-level records in `State.meta` that people's moves leave behind:
+NOTES = "notes"  # link URL → what its note showed when the list last had one
+DECLINED = "declined"  # item id → the day a closed pull request declined it
 SECTIONS = ("repos", "papers", "paths", "urls")
 
 
@@ -33,6 +36,8 @@ class Entry:
     last_ok: str | None = None
     failures: int = 0  # failed runs in a row
     first_failure: str | None = None
+    server_errors: int = 0  # runs in a row that got a 5xx from the page itself
+    first_server_error: str | None = None
     last_error: str | None = None
     not_checked: bool = False  # skipped last run: goes first next run
     data: dict[str, Any] = field(default_factory=dict)  # last good observation
@@ -124,6 +129,8 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "last_ok": (str, type(None)),
     "failures": (int,),
     "first_failure": (str, type(None)),
+    "server_errors": (int,),
+    "first_server_error": (str, type(None)),
     "last_error": (str, type(None)),
     "not_checked": (bool,),
     "data": (dict,),

@@ -3,17 +3,25 @@
 before the link started failing that answered 200. It is offered in the report and the PR;
 with `[check] use_archive = true` it replaces the dead link in the list.
 
-One request per dead link, once: the answer is kept in the link's history (a dead link's
-last good observation), so later runs ask nothing; it goes away when the link comes back."""
+One lookup per dead link, once: the answer is kept in the link's history (a dead link's
+last good observation), so later runs ask nothing; it goes away when the link comes back.
+A run asks at most `[check] archive_budget` links (those dead longest first); the rest,
+and any lookup the archive did not answer, are asked next run, as nothing was kept for
+them. Lookups go in parallel, as many as the run's HTTP policy allows per host
+(`[check] per_host`), after a first one alone: when the archive does not answer that one
+(or two in a row later), the run asks it nothing more."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import requests
 
-from bot.check.http import Http, net_error
+from bot.check.http import Http, Sessions, net_error
 from bot.check.judge import Judgement
 from bot.check.model import Verdict, WebObservation
 from bot.check.state import State
@@ -24,38 +32,89 @@ log = logging.getLogger(__name__)
 NAME = "wayback"
 PUBLIC_API = "https://archive.org"
 KEY = "archive_snapshot"  # in the URL's state entry: the snapshot URL, or "" for none
+UNANSWERED_STOP = 2  # lookups in a row without an answer: the archive is out of reach
+
+
+@dataclass
+class Lookups:
+    """What one run asked the archive."""
+
+    asked: int = 0  # lookups sent (retries not counted)
+    answered: int = 0
+    left: int = 0  # dead links without a lookup yet: next run
+    unreachable: bool = False  # the archive stopped answering: the rest next run
 
 
 def endpoint(cfg: Config, env: Mapping[str, str]) -> str:
     return (cfg.check.archive_api or env.get("WAYBACK_API_URL") or PUBLIC_API).rstrip("/")
 
 
-def offer(verdicts: list[Judgement], state: State, http: Http, api: str) -> int:
-    """Attach a snapshot to every dead web link that has one (`Judgement.archive`);
-    returns how many were asked for. Asks nothing for a link asked before."""
+def offer(verdicts: list[Judgement], state: State, http: Http, api: str,
+          budget: int = 100) -> Lookups:  # fmt: skip
+    """Attach a snapshot to every dead web link that has one (`Judgement.archive`), asking
+    the archive about at most `budget` links never asked (or not answered) before."""
     entries = state.section("urls")
-    asked: dict[str, str | None] = {}
-    session = None
-    unanswered = 0  # in a row: after two, the archive is out of reach for this run
+    dead = [v for v in verdicts if v.verdict == Verdict.DEAD
+            and isinstance(v.observation, WebObservation) and v.link.url in entries]  # fmt: skip
+    since: dict[str, str] = {}
+    for v in dead:
+        if KEY not in entries[v.link.url].data:
+            since.setdefault(v.link.url, v.failing_since or "")
+    todo = sorted(since, key=lambda u: (since[u], u))  # dead longest first, then stable
+    answers, lookups = _ask_all(http, api, [(u, since[u]) for u in todo[: max(0, budget)]])
+    for url, answer in answers.items():
+        if answer is not None:
+            entries[url].data[KEY] = answer
+    for v in dead:
+        v.archive = entries[v.link.url].data.get(KEY) or None
+    lookups.left = sum(1 for u in todo if answers.get(u) is None)
+    return lookups
+
+
+def _ask_all(http: Http, api: str, asks: list[tuple[str, str]]
+             ) -> tuple[dict[str, str | None], Lookups]:  # fmt: skip
+    """The first lookup alone, then the others `per_host` at a time, until two in a row go
+    unanswered (in the order they end) or the run stops."""
+    answers: dict[str, str | None] = {}
+    lookups = Lookups()
+    if not asks:
+        return answers, lookups
+    sessions = Sessions(lambda: http.session(NAME, headers={"Accept": "application/json"},
+                                             final_errors=True))  # fmt: skip
+    queue = iter(asks)
+    lock = threading.Lock()
+    unanswered = [0]  # in a row
+
+    def one() -> bool:
+        """Ask the next link; False when there is none left or it is time to stop."""
+        with lock:
+            item = next(queue, None)
+            if item is None or unanswered[0] >= UNANSWERED_STOP or http.stop.is_set():
+                return False
+            lookups.asked += 1
+        answer = _ask(http, sessions.get(), api, *item)
+        with lock:
+            answers[item[0]] = answer
+            lookups.answered += answer is not None
+            unanswered[0] = 0 if answer is not None else unanswered[0] + 1
+        return True
+
+    def worker() -> None:
+        while one():
+            pass
+
     try:
-        for v in verdicts:
-            if v.verdict != Verdict.DEAD or not isinstance(v.observation, WebObservation):
-                continue
-            url = v.link.url
-            entry = entries.get(url)
-            if entry is None:
-                continue
-            if KEY not in entry.data and url not in asked and unanswered < 2:
-                session = session or http.session(NAME, headers={"Accept": "application/json"})
-                asked[url] = _ask(http, session, api, url, v.failing_since or "")
-                unanswered = unanswered + 1 if asked[url] is None else 0
-                if asked[url] is not None:
-                    entry.data[KEY] = asked[url]
-            v.archive = entry.data.get(KEY) or None
+        one()
+        if unanswered[0]:  # the first lookup went unanswered: ask nothing more
+            unanswered[0] = UNANSWERED_STOP
+        workers = max(1, min(http.settings.per_host, len(asks) - 1))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=NAME) as pool:
+            for future in [pool.submit(worker) for _ in range(workers)]:
+                future.result()
     finally:
-        if session is not None:
-            session.close()
-    return len(asked)
+        sessions.close()
+    lookups.unreachable = unanswered[0] >= UNANSWERED_STOP
+    return answers, lookups
 
 
 def _ask(http: Http, session: requests.Session, api: str, url: str, since: str) -> str | None:

@@ -1,18 +1,30 @@
-"""The command line: `scan`, `check`, `pr`, `schedule`. `main` is the one place where an
-error becomes a line on stderr and an exit code (see `bot.errors` for the codes)."""
+"""The command line: `scan`, `check`, `pr`, `issue`, `schedule`. `main` is the one place
+where an error becomes a line on stderr and an exit code (see `bot.errors` for the codes),
+and where SIGINT and SIGTERM are handled (`bot.cli.signals`)."""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import logging
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 
-from bot.cli import check, issue, pr, scan, schedule
+from bot.check.stop import Stop
+from bot.cli import check, issue, pr, scan, schedule, signals
 from bot.cli.output import setup_logging
 from bot.cli.parser import build_parser
-from bot.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_PIPE, BotError
+from bot.errors import (
+    EXIT_BUG,
+    EXIT_INTERRUPTED,
+    EXIT_PIPE,
+    EXIT_TERMINATED,
+    BotError,
+    Interrupted,
+)
 from bot.publish import actions
 
 log = logging.getLogger(__name__)
@@ -26,6 +38,19 @@ RUN: dict[str, Callable] = {
 }
 
 
+def entry() -> None:
+    """The `awesome-monitor` command and `python -m bot`: `main`, then exit. A run stopped by
+    a signal does not wait for a thread it left behind (a GitHub request in flight, a
+    connection still being made: see `bot.check.run.GRACE`); what it learned is saved by then."""
+    code = main()
+    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED) and threading.active_count() > 1:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -36,11 +61,19 @@ def main(argv: list[str] | None = None) -> int:
         raise
     actions.mask_env_token()  # in GitHub Actions: the very first line of output
     setup_logging(getattr(args, "verbose", 0), getattr(args, "quiet", False))
+    with signals.handled() as stop:
+        return _run(args, stop)
+
+
+def _run(args: argparse.Namespace, stop: Stop) -> int:
     try:
-        code = int(RUN[args.subcommand](args))
+        code = int(RUN[args.subcommand](args, stop))
         sys.stdout.flush()  # here, so that a closed pipe is seen here
         return code
     except BotError as exc:
+        print(f"awesome-monitor: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except Interrupted as exc:  # SIGINT or SIGTERM: one line, 130 or 143
         print(f"awesome-monitor: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -11,33 +11,36 @@ from typing import TextIO
 from bot import config as config_mod
 from bot.check import state as state_mod
 from bot.check.providers.github_api import token
+from bot.check.stop import Stop
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import finish, show
+from bot.cli.signals import interrupted
 from bot.errors import InputError
 from bot.files import STDOUT, atomic_write, check_writable, read_markdown
 from bot.pipeline import evaluate
 from bot.publish import actions
 from bot.publish.pull_request import REFRESHED, refresh_due
 from bot.render.report import check_report, write_json
+from bot.render.rewrite import RewriteResult
 from bot.render.sarif import write_sarif
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, stop: Stop) -> int:
     """With a report on standard output (`--json -` or `--sarif -`), everything else the
     command prints goes to stderr, so that the report can be piped."""
     to_stdout = [opt for opt, value in (("--json", args.json), ("--sarif", args.sarif))
                  if value is not None and str(value) == STDOUT]  # fmt: skip
     if not to_stdout:
-        return _run(args, sys.stdout)
+        return _run(args, stop, sys.stdout)
     if len(to_stdout) > 1:
         raise InputError("only one of --json and --sarif can be - (standard output)")
     data = sys.stdout
     with contextlib.redirect_stdout(sys.stderr):
-        return _run(args, data)
+        return _run(args, stop, data)
 
 
-def _run(args: argparse.Namespace, data: TextIO) -> int:
+def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
     cfg = config_mod.load(args.config, config_overrides(args), beside=args.file)
     path = cfg.list_path(args.file)
     text = read_markdown(path)
@@ -51,8 +54,14 @@ def _run(args: argparse.Namespace, data: TextIO) -> int:
             print("no GITHUB_TOKEN: GitHub is checked over REST with the anonymous budget",
                   file=sys.stderr)  # fmt: skip
         with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
-            ev = evaluate(text, cfg, state, ticker)
+            ev = evaluate(text, cfg, state, ticker, stop=stop)
         result = ev.result
+        if result.interrupted:
+            what = "nothing written (dry run)"
+            if args.write:
+                state_mod.save(state_path, result.state)
+                what = f"kept in the history ({display_name(state_path)}); the list is unchanged"
+            raise interrupted(stop, result, what)
         if args.json:
             write_json(args.json, check_report(str(path), result, cfg.status.stale_after), data)
         if args.sarif and not result.incomplete:  # half an answer would close alerts
@@ -61,10 +70,13 @@ def _run(args: argparse.Namespace, data: TextIO) -> int:
         if args.write:
             rw = ev.rewritten
             due = refresh_due(result.state, cfg.pr.refresh_after, result.state.updated or "")
-            if rw and rw.changed and (rw.actionable or args.refresh or due):
+            written = bool(rw and rw.changed and (rw.actionable or args.refresh or due))
+            if written:
                 atomic_write(path, ev.text, "list")
                 result.state.meta[REFRESHED] = result.state.updated
             state_mod.save(state_path, result.state)
+            if not args.quiet:
+                print(closing_line(name, rw, written, display_name(state_path)))
         elif not args.quiet:
             print("dry run: nothing written (use --write to update the list and save state)")
     return finish(result, args.fail_on_dead)
@@ -81,6 +93,20 @@ def writable(args: argparse.Namespace, path: Path, state_path: Path) -> None:
         check_writable(args.json, "JSON report")
     if args.sarif is not None:
         check_writable(args.sarif, "SARIF log")
+
+
+def closing_line(name: str, rw: RewriteResult | None, written: bool, state: str) -> str:
+    """What `check --write` did, in one line: the list written or not, the history saved."""
+    if written and rw is not None:
+        n = len(rw.changed_lines)
+        done = f"wrote {name}: {n} line{'s' if n != 1 else ''} changed"
+    elif rw is None:
+        done = f"{name} not changed (the check was incomplete)"
+    elif rw.changed:
+        done = f"{name} not changed (drift only: --refresh writes it)"
+    else:
+        done = f"{name} not changed (nothing to update)"
+    return f"{done}; history saved in {state}"
 
 
 def display_name(path: Path) -> str:

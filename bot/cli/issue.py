@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import argparse
 
+from bot.check.stop import Stop
 from bot.cli.remote import checked, save, say
 from bot.cli.show import finish
 from bot.publish import dashboard
 from bot.publish.platform import ISSUE_NEEDS
 
 
-def run(args: argparse.Namespace) -> int:
-    with checked(args, "issue", ISSUE_NEEDS) as remote:
+def run(args: argparse.Namespace, stop: Stop) -> int:
+    with checked(args, "issue", stop, ISSUE_NEEDS) as remote:
         result = remote.ev.result
         save(remote, args.dry_run)  # first: a run failing later keeps what it learned
         if result.incomplete:

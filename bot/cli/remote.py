@@ -5,22 +5,24 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bot import config as config_mod
-from bot.check import state as state_mod
 from bot.check.http import Http, HttpSettings
 from bot.check.providers.github_api import PUBLIC_API, token
+from bot.check.state import State
+from bot.check.stop import Stop
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import show
+from bot.cli.signals import interrupted
 from bot.errors import InputError
 from bot.pipeline import Evaluation, evaluate
 from bot.publish import actions
 from bot.publish.platform import Platform, PublishOutcome
-from bot.publish.pull_request import STATE_FILE, save_state
+from bot.publish.state_branch import StateBranch
 
 
 @dataclass
@@ -30,12 +32,22 @@ class Remote:
     path: str  # the list's path in the repository
     text: str  # the list as the default branch has it
     ev: Evaluation
+    history: StateBranch  # where the state was read and is saved
 
 
 @contextmanager
-def checked(args: argparse.Namespace, command: str, needs: str | None = None) -> Iterator[Remote]:
-    """Open the repository, check its list, show the report, save the history (unless a
-    dry run); the platform is closed when the block ends."""
+def checked(
+    args: argparse.Namespace,
+    command: str,
+    stop: Stop,
+    needs: str | None = None,
+    prepare: Callable[[Platform, config_mod.Config, State], None] | None = None,
+) -> Iterator[Remote]:
+    """Open the repository, read the list and its history, let `prepare` bring the history
+    up to date with what people did on GitHub, check, show the report; the platform is
+    closed when the block ends. A check stopped by a signal saves its history (unless a dry
+    run) and raises `Interrupted`: the list, the pull request and the issue are not
+    touched."""
     cfg = config_mod.load(args.config, config_overrides(args))
     if "/" not in args.repo.strip("/"):
         raise InputError(f"--repo must be OWNER/NAME, not {args.repo!r}")
@@ -51,18 +63,27 @@ def checked(args: argparse.Namespace, command: str, needs: str | None = None) ->
         text = platform.read_file(path)
         if text is None:
             raise InputError(f"{path}: not found on {args.repo}@{platform.default}")
-        state_text = platform.read_file(STATE_FILE, ref=cfg.pr.state_branch)
-        state = (state_mod.from_json(state_text, f"{cfg.pr.state_branch}:{STATE_FILE}")
-                 if state_text else state_mod.State())  # fmt: skip
+        history = StateBranch.read(platform, cfg.pr.state_branch)
+        state = history.load()
+        if prepare is not None:
+            prepare(platform, cfg, state)
         with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
-            ev = evaluate(text, cfg, state, ticker)
+            ev = evaluate(text, cfg, state, ticker, stop=stop)
+        if ev.result.interrupted:
+            what = "nothing written (dry run)"
+            if not args.dry_run:
+                history.save(ev.result.state)
+                thing = "issue" if command == "issue" else "pull request"
+                what = (f"kept in the history on branch {cfg.pr.state_branch}; the list and "
+                        f"the {thing} were not touched")  # fmt: skip
+            raise interrupted(stop, ev.result, what)
         show(cfg, path, ev, args.quiet, diff=False)
-        yield Remote(cfg, platform, path, text, ev)
+        yield Remote(cfg, platform, path, text, ev, history)
 
 
 def save(remote: Remote, dry_run: bool) -> None:
     if not dry_run:
-        save_state(remote.platform, remote.cfg, remote.ev.result.state)
+        remote.history.save(remote.ev.result.state)
 
 
 def say(what: str, outcome: PublishOutcome, quiet: bool) -> None:

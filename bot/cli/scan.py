@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections import Counter
 
@@ -11,14 +12,17 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.check.providers import classify_links
+from bot.check.stop import Stop
+from bot.cli.output import is_terminal
 from bot.errors import EXIT_OK
 from bot.files import STDOUT, check_writable, read_markdown
 from bot.parse.markdown import Document, parse
 from bot.render.report import scan_report, write_json
 
 
-def run(args: argparse.Namespace) -> int:
-    """With `--json -` the report is standard output and the summary goes to stderr."""
+def run(args: argparse.Namespace, stop: Stop) -> int:
+    """Offline and quick: a signal stops it at once (`stop` is not needed). With `--json -`
+    the report is standard output and the summary goes to stderr."""
     if args.json is not None:
         check_writable(args.json, "JSON report")
     text = read_markdown(args.file)
@@ -34,11 +38,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace, doc: Document) -> int:
-    console = Console(highlight=False)
+    console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
     counts = Counter(link.kind for link in doc.links)
     repos = {link.target.repo_key for link in doc.links if link.target.repo_key}
     papers = {link.target.arxiv_id for link in doc.links if link.target.arxiv_id}
-    if console.is_terminal:
+    if is_terminal(sys.stdout):  # not FORCE_COLOR in a CI log: a table only on a terminal
         table = Table(title=f"{args.file}: {len(doc.links)} links")
         table.add_column("kind")
         table.add_column("links", justify="right")

@@ -1,5 +1,6 @@
 """`awesome-monitor schedule --cron EXPR [--run-now] -- COMMAND…`: run a command on a
-cron schedule (UTC) until SIGINT or SIGTERM (then exit 0). See `bot.scheduler`."""
+cron schedule (UTC) until SIGINT or SIGTERM, which it passes to the run in progress; then it
+exits 130 or 143, as the command would. See `bot.scheduler`."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import signal
 from datetime import UTC, datetime
 from types import FrameType
 
+from bot.check.stop import Stop
 from bot.cli.output import setup_logging
 from bot.cli.parser import build_parser
 from bot.errors import EXIT_INPUT, EXIT_OK, CronError, InputError
 from bot.scheduler import ScheduledCommand, parse_cron, signal_name
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, stop: Stop) -> int:
+    """`stop` is unused: the scheduler's own handlers pass a signal to the run in progress."""
     trigger = parse_cron(args.cron)
     if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
         raise CronError(f"cron expression {args.cron!r} never fires")
@@ -28,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     job = ScheduledCommand(command, trigger)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
-        job.stop(f"received {signal_name(signum)}")
+        job.stop(f"received {signal_name(signum)}", signum)
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -36,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
-    return EXIT_OK
+    return 128 + job.signum if job.signum else EXIT_OK
 
 
 def _check_command(command: list[str]) -> int | None:

@@ -9,14 +9,15 @@ from bot.config import Config
 from bot.errors import EXIT_DEAD, EXIT_OK, IncompleteError
 from bot.pipeline import Evaluation
 from bot.publish import actions
-from bot.render.report import render_report, unified_diff
+from bot.render.groups import groups
+from bot.render.report import job_summary, render_report, unified_diff
 
 
 def show(cfg: Config, name: str, ev: Evaluation, quiet: bool, diff: bool = True) -> None:
     """The report on the terminal; in GitHub Actions also annotations and the job summary."""
     result = ev.result
-    actions.annotate(name, result.verdicts)
-    actions.step_summary(render_report(cfg, name, result, "report.md.j2"))
+    actions.annotate(name, groups(result, cfg.status.stale_after))
+    actions.step_summary(job_summary(cfg, name, result))
     if quiet:
         return
     print(render_report(cfg, name, result), end="")

@@ -40,6 +40,8 @@ class ListConfig:
 class CheckConfig:
     dead_after: int = 2  # failed runs in a row before a link is dead …
     dead_after_days: float = 3.0  # … and failing for at least this many days
+    # A page that answers 5xx (never a 404) on every run this many days is dead too.
+    dead_after_days_5xx: float = 30.0
     timeout: float = 15.0  # seconds per request
     concurrency: int = 16  # web requests in flight
     per_host: int = 4  # web requests in flight per host
@@ -57,6 +59,7 @@ class CheckConfig:
     archive: bool = True  # offer the Wayback Machine's last good copy of a dead web link
     use_archive: bool = False  # … and write it into the list in place of the dead link
     archive_api: str = ""  # empty: $WAYBACK_API_URL, else https://archive.org
+    archive_budget: int = 100  # archived-copy lookups a run; the rest are asked next run
 
 
 @dataclass

@@ -30,6 +30,7 @@ _YEARS_100 = 36_500
 _RANGES: tuple[tuple[str, float, float, bool, str], ...] = (
     ("check.dead_after", 1, 1000, True, ""),
     ("check.dead_after_days", 0, _YEARS_100, True, " days"),
+    ("check.dead_after_days_5xx", 0, _YEARS_100, True, " days"),
     ("check.timeout", 0, 3600, False, " seconds"),
     ("check.concurrency", 1, 1000, True, ""),
     ("check.per_host", 1, 1000, True, ""),
@@ -39,6 +40,7 @@ _RANGES: tuple[tuple[str, float, float, bool, str], ...] = (
     ("check.arxiv_interval", 0, 3600, True, " seconds"),
     ("check.star_history", 1, 100_000, True, ""),
     ("check.recheck_after", 0, _YEARS_100, True, " days"),
+    ("check.archive_budget", 1, 100_000, True, ""),
     ("github.batch_size", 1, 100, True, ""),
     ("github.rest_reserve", 0, 5000, True, ""),
     ("status.star_change", 0, 100, True, ""),

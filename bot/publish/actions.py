@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.check.judge import Judgement
-from bot.check.model import Verdict
+from bot.render.groups import Groups
 
 
 def active() -> bool:
@@ -61,22 +60,29 @@ def group(title: str) -> Iterator[None]:
         print("::endgroup::", flush=True)
 
 
-def annotate(file: str, verdicts: list[Judgement]) -> int:
-    """One warning per dead, moved or archived link, at its line. Returns the count."""
+# GitHub shows 10 warnings and 10 errors per step (50 per job); the rest vanish unseen.
+MAX_ANNOTATIONS = 10
+
+
+def annotate(file: str, g: Groups) -> int:
+    """Dead links as errors, then moved and archived ones as warnings, at their line: at
+    most 10 of each (what GitHub shows), and a notice that says how many more the job
+    summary lists. Returns the count printed."""
     if not active():
         return 0
+    errors = [(i, f"Dead link {i.url}: {i.detail}") for i in g.dead]
+    warnings = [(i, f"Moved: {i.url} is {i.detail}") for i in g.moved]
+    warnings += [(i, f"Archived repository: {i.url} ({i.detail})") for i in g.archived]
     n = 0
-    for v in verdicts:
-        if v.verdict == Verdict.DEAD:
-            msg = f"Dead link {v.link.raw_url}: {v.error or 'failed'}"
-        elif v.verdict == Verdict.MOVED:
-            msg = f"Moved: {v.link.raw_url} is now {v.moved_to}"
-        elif v.verdict == Verdict.ARCHIVED:
-            msg = f"Archived repository: {v.link.raw_url}"
-        else:
-            continue
-        print(f"::warning file={_prop(file)},line={v.link.use_line}::{_data(msg)}")
-        n += 1
+    for level, items in (("error", errors), ("warning", warnings)):
+        for item, msg in items[:MAX_ANNOTATIONS]:
+            print(f"::{level} file={_prop(file)},line={item.line}::{_data(msg)}")
+            n += 1
+    rest = max(0, len(errors) - MAX_ANNOTATIONS) + max(0, len(warnings) - MAX_ANNOTATIONS)
+    if rest:
+        msg = (f"{rest} more dead, moved or archived links are not annotated (GitHub shows 10 "
+               "of each kind): the job summary lists every one")  # fmt: skip
+        print(f"::notice file={_prop(file)}::{_data(msg)}")
     sys.stdout.flush()
     return n
 

@@ -29,6 +29,7 @@ from github.Issue import Issue
 from bot.check.run import CheckResult
 from bot.config import Config
 from bot.publish.platform import META_RE, Platform, PublishOutcome, meta_comment, read_meta
+from bot.render.fit import BODY, clip_title, fit
 from bot.render.groups import Groups, groups, tally
 from bot.render.report import counted
 from bot.render.templating import environment, inline_code
@@ -45,8 +46,12 @@ HEADINGS = {
     "not_checked": "Not checked this run",
 }
 FINDINGS = ("dead", "moved", "archived", "stale", "malformed")  # what keeps it open
-LIMITS = (50, 20, 5)  # items shown per section, fewer when the body would be too long
-MAX_BODY = 60_000  # GitHub refuses bodies over 65,536 characters
+SHOWN = {"not_checked": 10}  # most items shown per section (else 50), fewer to fit
+# What gives way first when the body would pass GitHub's 65,536 characters.
+CUTS = (
+    ("not_checked", 0), ("stale", 0), ("malformed", 20), ("archived", 20), ("moved", 20),
+    ("dead", 20), ("malformed", 0), ("archived", 0), ("moved", 0), ("dead", 0),
+)  # fmt: skip
 
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)(?:\s+\(\d+\))?\s*$")
 _ITEM = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s.*?`([^`]*)`")
@@ -123,13 +128,12 @@ def render(
         "stale_after": cfg.status.stale_after,
         "meta": meta_comment({"kind": KIND, "path": path}),
     }
-    title = env.get_template("issue_title.txt.j2").render(ctx).strip()
-    for limit in LIMITS:
-        body = env.get_template("issue_body.md.j2").render({**ctx, "limit": limit})
-        if len(body) <= MAX_BODY:
-            break
+    title = clip_title(env.get_template("issue_title.txt.j2").render(ctx).strip())
+    template = env.get_template("issue_body.md.j2")
+    totals = {key: min(len(getattr(g, key)), SHOWN.get(key, 50)) for key in HEADINGS}
+    body, most = fit(lambda shown: template.render({**ctx, "shown": shown}), totals, CUTS, BODY)
     shown = set() if clean else {
-        (key, inline_code(i.url)) for key in FINDINGS for i in getattr(g, key)[:limit]
+        (key, inline_code(i.url)) for key in FINDINGS for i in getattr(g, key)[: most[key]]
     }  # fmt: skip
     return Texts(title, body, shown)
 

@@ -33,6 +33,8 @@ from github.Repository import Repository
 from bot.check.http import Http
 from bot.check.providers.github_api import primary_limit
 from bot.errors import PublishError
+from bot.publish.github_errors import PR_NEEDS, RaceLost, explain, said
+from bot.render.fit import BODY, COMMENT, clip, clip_title
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,7 +43,6 @@ BOT_NAME = "awesome-monitor"
 BOT_EMAIL = "awesome-monitor@users.noreply.github.com"
 MARKER = "Generated-by: awesome-monitor"
 META_RE = re.compile(r"<!-- awesome-monitor-meta (\{.*?\}) -->")
-PR_NEEDS = "contents: write, pull-requests: write"
 ISSUE_NEEDS = "contents: write, issues: write"  # the state branch, and the issue
 
 
@@ -59,50 +60,17 @@ def read_meta(body: str | None) -> dict[str, str]:
         return {}
 
 
-def explain(exc: GithubException, action: str, repo: str, needs: str = PR_NEEDS) -> PublishError:
-    """Turn GitHub's answer into one sentence that says what to do; `needs` is the
-    workflow permissions the action takes."""
-    msg = exc.data.get("message", "") if isinstance(exc.data, dict) else str(exc.data or "")
-    if exc.status == 401:
-        return PublishError(f"{action}: GitHub refused the token (401); check GITHUB_TOKEN")
-    if "not permitted to create or approve pull requests" in msg:
-        return PublishError(
-            f"{action}: GitHub Actions may not open pull requests in {repo}; turn on "
-            "Settings → Actions → General → Workflow permissions → 'Allow GitHub Actions "
-            "to create and approve pull requests'"
-        )
-    if exc.status == 403 and "Resource not accessible by integration" in msg:
-        return PublishError(
-            f"{action}: the token cannot write to {repo}; give the workflow `permissions: {needs}`"
-        )
-    if exc.status == 410 and "issues are disabled" in msg.lower():
-        return PublishError(
-            f"{action}: issues are turned off in {repo}; turn them on (Settings → General → "
-            "Features → Issues), or use `awesome-monitor pr` instead"
-        )
-    if exc.status == 404:
-        return PublishError(
-            f"{action}: {repo} not found, or the token has no access to it "
-            "(a fine-grained token needs this repository selected)"
-        )
-    if exc.status == 403:
-        return PublishError(f"{action}: GitHub answered 403 ({msg or 'forbidden'}) for {repo}")
-    if exc.status >= 500:
-        return PublishError(
-            f"{action}: GitHub could not be reached or kept failing (HTTP {exc.status}); "
-            "nothing more was written, the next run picks up"
-        )
-    return PublishError(f"{action}: GitHub answered {exc.status} ({msg or 'error'})")
-
-
 @dataclass
 class PublishOutcome:
     """What `pr` or `issue` did."""
 
-    action: str  # opened, updated, unchanged, closed, none, skipped, blocked
+    action: str  # opened, updated, rebased, unchanged, closed, none, blocked, …
     number: int | None = None
     url: str | None = None
     detail: str = ""
+    # What the state should remember of the pull request from now on (None: as it was).
+    memory: dict[str, Any] | None = None
+    refreshed: bool = False  # the list got every drift (a PR was opened or rebuilt)
 
 
 def _translated(action: str) -> Callable[[F], F]:
@@ -198,10 +166,12 @@ class Platform:
     @_translated("writing a branch")
     def commit_files(
         self, branch: str, files: dict[str, str], message: str, parent: str | None,
-        base_tree_of: str | None,
+        base_tree_of: str | None, force: bool = True,
     ) -> str:  # fmt: skip
         """One commit with `files` on top of `parent` (or a root commit), then point
-        `branch` at it in one ref update (force): the branch is never half-built."""
+        `branch` at it in one ref update: the branch is never half-built. Not `force`:
+        the branch must still be at `parent` (or not exist when `parent` is None), else
+        another run wrote it meanwhile and `RaceLost` is raised."""
         try:
             elements = [
                 InputGitTreeElement(path, "100644", "blob",
@@ -216,15 +186,32 @@ class Platform:
             parents = [self.repo.get_git_commit(parent)] if parent else []
             commit = self.repo.create_git_commit(message, tree, parents, author=self.author,
                                                  committer=self.author)  # fmt: skip
-            try:
-                self.repo.get_git_ref(f"heads/{branch}").edit(commit.sha, force=True)
-            except GithubException as exc:
-                if exc.status != 404:
-                    raise
-                self.repo.create_git_ref(f"refs/heads/{branch}", commit.sha)
+            self._point(branch, commit.sha, force or parent is not None, force)
             return commit.sha
         except GithubException as exc:
+            if (
+                not force
+                and exc.status == 422
+                and any(m in said(exc.data) for m in ("already exists", "not a fast forward"))
+            ):
+                raise RaceLost(
+                    f"another awesome-monitor run is updating {branch} in {self.name} right "
+                    "now; this run leaves it to that one (run one at a time: the workflow's "
+                    "`concurrency:`)"
+                ) from None
             raise explain(exc, f"writing branch {branch}", self.name, self.needs) from None
+
+    def _point(self, branch: str, sha: str, exists: bool, force: bool) -> None:
+        """Move `branch` to `sha` (create it when it does not exist; not `force`: only
+        create it, or move it forward)."""
+        if exists:
+            try:
+                self.repo.get_git_ref(f"heads/{branch}").edit(sha, force=force)
+                return
+            except GithubException as exc:
+                if exc.status != 404 or not force:
+                    raise
+        self.repo.create_git_ref(f"refs/heads/{branch}", sha)
 
     @_translated("finding the open pull request")
     def open_pull(self, branch: str) -> PullRequest | None:
@@ -232,14 +219,18 @@ class Platform:
         pulls = self.repo.get_pulls(state="open", head=f"{owner}:{branch}", base=self.default)
         return next(iter(pulls), None)
 
-    @_translated("reading closed pull requests")
-    def closed_unmerged(self, branch: str) -> list[PullRequest]:
-        owner = self.name.split("/")[0]
-        pulls = self.repo.get_pulls(state="closed", head=f"{owner}:{branch}", base=self.default)
-        return [p for p in pulls if not p.merged]
+    @_translated("reading a pull request")
+    def get_pull(self, number: int) -> PullRequest | None:
+        try:
+            return self.repo.get_pull(number)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     @_translated("opening the pull request")
     def create_pull(self, branch: str, title: str, body: str, labels: list[str]) -> PullRequest:
+        title, body = clip_title(title), clip(body, BODY)  # a safety net: texts are fitted
         try:
             pr = self.repo.create_pull(base=self.default, head=branch, title=title, body=body)
         except GithubException as exc:
@@ -260,7 +251,7 @@ class Platform:
 
     @_translated("commenting on the pull request")
     def comment(self, pr: PullRequest, text: str) -> None:
-        pr.create_issue_comment(text)
+        pr.create_issue_comment(clip(text, COMMENT))
 
     @_translated("reading the pull request's comments")
     def comment_bodies(self, pr: PullRequest) -> list[str]:
@@ -268,7 +259,7 @@ class Platform:
 
     @_translated("updating the pull request")
     def edit_pull(self, pr: PullRequest, title: str, body: str) -> None:
-        pr.edit(title=title, body=body)
+        pr.edit(title=clip_title(title), body=clip(body, BODY))
 
     @_translated("closing the pull request")
     def close_pull(self, pr: PullRequest) -> None:
@@ -300,19 +291,30 @@ class Platform:
 
     @_translated("opening the dashboard issue")
     def create_issue(self, title: str, body: str, labels: list[str]) -> Issue:
-        return self.repo.create_issue(title=title, body=body, labels=list(labels))
+        return self.repo.create_issue(title=clip_title(title), body=clip(body, BODY),
+                                      labels=list(labels))  # fmt: skip
 
     @_translated("updating the dashboard issue")
     def edit_issue(self, issue: Issue, **fields: Any) -> None:
         """PATCH the issue: any of title, body, state ("open", "closed"), state_reason,
         labels (all of them)."""
-        issue.edit(**fields)
+        issue.edit(**_clipped(fields))
 
     @_translated("commenting on the dashboard issue")
     def comment_issue(self, issue: Issue, text: str) -> None:
-        issue.create_comment(text)
+        issue.create_comment(clip(text, COMMENT))
 
     @_translated("closing the dashboard issue")
     def close_issue(self, issue: Issue, reason: str = "completed", **fields: Any) -> None:
         """Close (`reason`: completed or not_planned), with any other field in one PATCH."""
-        issue.edit(state="closed", state_reason=reason, **fields)
+        issue.edit(state="closed", state_reason=reason, **_clipped(fields))
+
+
+def _clipped(fields: dict[str, Any]) -> dict[str, Any]:
+    """An issue's fields within GitHub's limits (a safety net: the texts are fitted)."""
+    out = dict(fields)
+    if isinstance(out.get("title"), str):
+        out["title"] = clip_title(out["title"])
+    if isinstance(out.get("body"), str):
+        out["body"] = clip(out["body"], BODY)
+    return out

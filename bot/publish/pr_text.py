@@ -10,6 +10,7 @@ from typing import Any
 from bot.check.run import CheckResult
 from bot.config import Config
 from bot.publish.platform import meta_comment
+from bot.render.fit import BODY, clip_title, fit
 from bot.render.groups import groups, tally
 from bot.render.report import counted
 from bot.render.rewrite import Edit, RewriteResult
@@ -97,10 +98,26 @@ def render(
         "notices": rewritten.notices,
         "column": cfg.status.column,
         "base": base,
-        "limit": 50,
         "meta": meta_comment(meta),
     }
-    title = env.get_template("pr_title.txt.j2").render(ctx).strip()
-    body = env.get_template("pr_body.md.j2").render(ctx)
-    message = env.get_template("commit.txt.j2").render(ctx)
+    totals = {
+        **{key: len(getattr(g, key)) for key in ("dead", "moved", "archived", "new_versions")},
+        "malformed": len(g.malformed),
+        "stale": len(ctx["newly_stale"]),
+        "changes": sum(len(items) for items in by_reason.values()),
+    }
+    ctx["totals"] = totals
+    template = env.get_template("pr_body.md.j2")
+    body, _ = fit(lambda shown: template.render({**ctx, "shown": shown}), totals, CUTS, BODY)
+    title = clip_title(env.get_template("pr_title.txt.j2").render(ctx).strip())
+    message = env.get_template("commit.txt.j2").render({**ctx, "shown": totals})
     return Texts(title, body, message, by_reason)
+
+
+# What gives way first when a body would be too long: the line-by-line list (the diff has
+# it all), then the rest down to 20 items each, the least pressing first, then to none.
+CUTS = (
+    ("changes", 0), ("stale", 0), ("malformed", 0),
+    ("new_versions", 20), ("archived", 20), ("moved", 20), ("dead", 20),
+    ("new_versions", 0), ("archived", 0), ("moved", 0), ("dead", 0),
+)  # fmt: skip

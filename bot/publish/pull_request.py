@@ -1,59 +1,55 @@
 """The pull-request policy (Renovate's, made quiet): one branch rebuilt on the default branch,
-one PR, opened or updated only for something a maintainer acts on.
+one PR, opened or updated only for something a maintainer acts on, and people's moves
+followed.
 
-- Actionable: a line whose status changes for a reason in `bot.render.display.ACTIONABLE`
-  (newly dead, moved and fixed, archived, a new arXiv version, a first status, …). Its
-  identity, the sorted (reason, link) pairs, is the PR's fingerprint.
+- Actionable: a change whose reason is in `bot.render.display.ACTIONABLE` (newly dead,
+  moved and fixed, archived, a new arXiv version, a first status, …). Each has an identity
+  (`bot.render.rewrite.item_id`: reason, link, what it shows that one acts on); the sorted
+  identities make the PR's fingerprint.
 - Drift (rounded counts, activity) never opens or updates a PR on its own: it rides along
   in a PR opened for another reason, or in a refresh once `[pr] refresh_after` days passed
   since the list last got one.
 - An open PR with the same fingerprint is left alone (only rebuilt when the default branch
   moved); a new fingerprint updates it; nothing actionable left closes it (unless it is a
-  refresh); a PR closed unmerged is not reopened for the same fingerprint; a commit that is
-  not the bot's on its branch is never overwritten.
-- The state has its own branch, so nothing learned is lost."""
+  refresh).
+- People: a PR closed unmerged declines its changes (`sync` records them; the rewrite
+  leaves them out until they change, so a later event gets a PR of its own); a commit that
+  is not the bot's on its branch is never overwritten, and once its PR is closed or merged
+  the bot goes on from a fresh branch (`awesome-monitor/status-2`, …), so the human commit
+  stays with its PR.
+- The state has its own branch (`bot.publish.state_branch`), so nothing learned is lost."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import re
 import sys
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from github.PullRequest import PullRequest
 
 from bot.check.run import CheckResult
-from bot.check.state import State
+from bot.check.state import DECLINED, NOTES, State
 from bot.config import Config
+from bot.errors import PublishError
 from bot.publish.platform import MARKER, Platform, PublishOutcome, read_meta
 from bot.publish.pr_text import Texts, render
-from bot.render.display import Shown
 from bot.render.report import unified_diff
 from bot.render.rewrite import RewriteResult
 
 log = logging.getLogger(__name__)
-STATE_FILE = "state.json"  # on the state branch
 REFRESHED = "refreshed"  # state.meta: when the list last got every drift (ISO date)
+PULL = "pr"  # state.meta: the bot's pull request: {"branch", "number", "items"}
+MAX_BRANCHES = 20  # fresh branches tried before giving up
 
 
-def save_state(platform: Platform, cfg: Config, state: State) -> None:
-    branch = cfg.pr.state_branch
-    head = platform.branch_head(branch)
-    text = state.to_json()
-    if head is not None and platform.read_file(STATE_FILE, ref=branch) == text:
-        return
-    platform.commit_files(branch, {STATE_FILE: text}, f"awesome-monitor state\n\n{MARKER}\n",
-                          parent=head[0] if head else None, base_tree_of=None)  # fmt: skip
-
-
-def fingerprint(rewritten: RewriteResult) -> str:
-    """What the change is for a maintainer: each actionable change's reason, link, and
-    what it shows that one acts on (dead, archived, the version; not counts or dates)."""
-    facts = sorted({(e.reason, e.subject or str(e.line), Shown.read(e.text).actionable())
-                    for e in rewritten.actionable})  # fmt: skip
-    return hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:16]
+def fingerprint(items: list[str]) -> str:
+    """What the change is for a maintainer: the identities of its actionable changes."""
+    return hashlib.sha256(json.dumps(sorted(set(items))).encode()).hexdigest()[:16]
 
 
 def refresh_due(state: State, days: int, now: str) -> bool:
@@ -67,6 +63,38 @@ def refresh_due(state: State, days: int, now: str) -> bool:
     except ValueError:
         return True
     return (b - a).days >= days
+
+
+def memory(state: State) -> dict[str, Any]:
+    found = state.meta.get(PULL)
+    return found if isinstance(found, dict) else {}
+
+
+def sync(platform: Platform, cfg: Config, state: State) -> None:
+    """Bring the state up to date with what people did to the bot's last pull request.
+    Merged: the notes it wrote are the list's now (so one deleted right after the merge is
+    known as deleted). Closed without merging (deleting its branch closes it too): its
+    changes are declined, whoever pushed to it."""
+    mem = memory(state)
+    number = mem.get("number")
+    if not isinstance(number, int):
+        return
+    pr = platform.get_pull(number)
+    if pr is not None and pr.state == "open":
+        return
+    if pr is not None and pr.merged:
+        notes = state.meta.get(NOTES)
+        notes = notes if isinstance(notes, dict) else {}
+        notes.update(mem.get("notes") or {})
+        state.meta[NOTES] = notes
+    elif pr is not None:
+        declined = state.meta.setdefault(DECLINED, {})
+        day = (state.updated or "")[:10] or None
+        for item in mem.get("items") or []:
+            declined.setdefault(item, day)
+        log.info("pull request #%d was closed unmerged: %d changes declined", number,
+                 len(mem.get("items") or []))  # fmt: skip
+    state.meta[PULL] = {k: v for k, v in mem.items() if k == "branch"}
 
 
 @dataclass
@@ -86,73 +114,105 @@ class Proposal:
 
 def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> PublishOutcome:
     """Open, update, leave or close the bot's pull request (see the module docstring).
-    Records in `p.result.state.meta` when the list got every drift."""
-    branch = cfg.pr.branch
+    The outcome's `memory` is what the state should remember of the pull request."""
     rw = p.rewritten
-    refresh = (
-        not rw.actionable
-        and rw.changed
-        and refresh_due(p.result.state, cfg.pr.refresh_after, p.now)
-    )
+    state = p.result.state
+    refresh = not rw.actionable and rw.changed and refresh_due(state, cfg.pr.refresh_after, p.now)
     wanted = bool(rw.actionable) or refresh
-    fp = fingerprint(rw) if rw.actionable else f"refresh:{p.now[:10]}"
+    items = sorted({e.identity for e in rw.actionable})
+    fp = fingerprint(items) if items else f"refresh:{p.now[:10]}"
     meta = {"fingerprint": fp, "kind": "refresh" if refresh else "change"}
     texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh)
     if dry_run:
         _print_dry_run(texts, p, wanted)
         return PublishOutcome("none", detail="dry run: nothing written to GitHub")
-    pr = platform.open_pull(branch)
+    mem = memory(state)
+    branch, pr, head = _branch(platform, cfg, mem.get("branch") or cfg.pr.branch)
     if not wanted:
-        return _nothing_to_act_on(platform, pr, rw)
-    head = platform.branch_head(branch)
+        return _nothing_to_act_on(platform, pr, rw, branch)
     if head is not None and MARKER not in head[1]:
         return _blocked(platform, pr, branch, head[0])
+    remember = {"branch": branch, "items": items, "notes": rw.notes_after}
     base = platform.base_sha()
     if pr is not None and read_meta(pr.body).get("fingerprint") == fp:
+        remember["number"] = pr.number
         if head is not None and head[2] == [base]:
-            return PublishOutcome("unchanged", pr.number, pr.html_url, "nothing new to act on")
+            return PublishOutcome("unchanged", pr.number, pr.html_url, "nothing new to act on",
+                                  memory=remember)  # fmt: skip
         platform.commit_files(branch, {p.path: p.new}, texts.message, parent=base,
                               base_tree_of=base)  # fmt: skip
-        return PublishOutcome("rebased", pr.number, pr.html_url, "the default branch moved")
-    if pr is None:
-        declined = [c for c in platform.closed_unmerged(branch)
-                    if read_meta(c.body).get("fingerprint") == fp]  # fmt: skip
-        if declined:
-            return PublishOutcome("skipped", declined[0].number, declined[0].html_url,
-                               "the same change was closed without merging")  # fmt: skip
+        return PublishOutcome("rebased", pr.number, pr.html_url, "the default branch moved",
+                              memory=remember, refreshed=True)  # fmt: skip
     platform.commit_files(branch, {p.path: p.new}, texts.message, parent=base, base_tree_of=base)
-    p.result.state.meta[REFRESHED] = p.now
     if pr is None:
         pr = platform.create_pull(branch, texts.title, texts.body, cfg.pr.labels)
-        return PublishOutcome("opened", pr.number, pr.html_url)
-    platform.edit_pull(pr, texts.title, texts.body)
-    return PublishOutcome("updated", pr.number, pr.html_url)
+        action = "opened"
+    else:
+        platform.edit_pull(pr, texts.title, texts.body)
+        action = "updated"
+    remember["number"] = pr.number
+    return PublishOutcome(action, pr.number, pr.html_url, _declined(rw), memory=remember,
+                          refreshed=True)  # fmt: skip
+
+
+def _branch(
+    platform: Platform, cfg: Config, branch: str
+) -> tuple[str, PullRequest | None, tuple[str, str, list[str]] | None]:
+    """The branch to work on, its open pull request and its head. A branch whose head is
+    someone else's commit and whose pull request is closed or merged stays as it is (the
+    commit stays with its PR): the bot goes on from a fresh one."""
+    for _ in range(MAX_BRANCHES):
+        pr = platform.open_pull(branch)
+        head = platform.branch_head(branch)
+        if pr is not None or head is None or MARKER in head[1]:
+            return branch, pr, head
+        log.info("%s holds a commit that is not the bot's and no open PR: going on from a "
+                 "fresh branch", branch)  # fmt: skip
+        branch = _next_branch(cfg.pr.branch, branch)
+    raise PublishError(f"{MAX_BRANCHES} branches named {cfg.pr.branch}-N hold commits that are "
+                       "not the bot's; delete the ones you no longer need")  # fmt: skip
+
+
+def _next_branch(base: str, current: str) -> str:
+    m = re.fullmatch(re.escape(base) + r"-(\d+)", current)
+    return f"{base}-{int(m.group(1)) + 1 if m else 2}"
+
+
+def _declined(rw: RewriteResult) -> str:
+    n = sum(1 for h in rw.held if h.why == "declined")
+    if not n:
+        return ""
+    return f"{n} change{'s' if n != 1 else ''} you declined before left out"
 
 
 def _nothing_to_act_on(
-    platform: Platform, pr: PullRequest | None, rw: RewriteResult
+    platform: Platform, pr: PullRequest | None, rw: RewriteResult, branch: str
 ) -> PublishOutcome:
-    drift = (
-        f" ({_lines(len(rw.changed_lines))} of drift wait for the next change)"
-        if rw.changed
-        else ""
-    )
+    reasons = [
+        f"{_lines(len(rw.changed_lines))} of drift wait for the next change" if rw.changed else "",
+        _declined(rw),
+    ]
+    why = "; ".join(r for r in reasons if r)
     if pr is None:
-        return PublishOutcome("none", detail="nothing to act on" + drift)
+        return PublishOutcome("none", detail="nothing to act on" + (f" ({why})" if why else ""),
+                              memory={"branch": branch})  # fmt: skip
     if read_meta(pr.body).get("kind") == "refresh" and rw.changed:
         return PublishOutcome("unchanged", pr.number, pr.html_url, "a refresh, still pending")
     platform.comment(pr, "The change this pull request proposed is no longer needed (the list "
                          "already shows it, or the links recovered), so awesome-monitor closes "
                          "it.")  # fmt: skip
     platform.close_pull(pr)
-    return PublishOutcome("closed", pr.number, pr.html_url, "nothing left to act on")
+    return PublishOutcome("closed", pr.number, pr.html_url, "nothing left to act on",
+                          memory={"branch": branch})  # fmt: skip
 
 
 def _print_dry_run(texts: Texts, p: Proposal, wanted: bool) -> None:
     if not wanted:
+        declined = _declined(p.rewritten)
         print(
             "no pull request: nothing to act on"
             + (" (drift only: it waits for the next change)" if p.rewritten.changed else "")
+            + (f" ({declined})" if declined else "")
         )
         return
     diff = unified_diff(p.path, p.old, p.new) or "(no change)"
@@ -160,11 +220,13 @@ def _print_dry_run(texts: Texts, p: Proposal, wanted: bool) -> None:
 
 
 def _blocked(platform: Platform, pr: PullRequest | None, branch: str, sha: str) -> PublishOutcome:
-    """Someone pushed to the bot's branch: leave it alone, say so once."""
+    """Someone pushed to the bot's branch while its PR is open: leave it alone, say so once."""
     note = (
         f"awesome-monitor did not update this pull request: commit {sha[:7]} on "
         f"`{branch}` is not the bot's, and the bot never overwrites other people's work. "
-        "Merge or close this PR, or delete the branch, and the bot takes over again."
+        "Merge this PR, or close it (its changes are then declined: none is proposed again "
+        "until it changes), and the bot takes over again from a fresh branch; your commit "
+        "stays with this PR."
     )
     log.warning("branch %s has commits that are not the bot's; not overwriting them", branch)
     print(f"awesome-monitor: {branch} has a commit that is not the bot's ({sha[:7]}); "

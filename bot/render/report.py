@@ -16,6 +16,7 @@ from bot.check.run import CheckResult
 from bot.config import Config
 from bot.files import write_output
 from bot.parse.markdown import Document, Link
+from bot.render.fit import SUMMARY, fit
 from bot.render.groups import groups, tally
 from bot.render.templating import environment
 
@@ -120,6 +121,37 @@ def render_report(
         notes=result.notes,
     )
     return re.sub(r"\n{3,}", "\n\n", text).lstrip("\n")  # empty groups leave blank lines
+
+
+# The job summary lists every dead, moved and archived link and new version (the PR body and
+# the dashboard point here for what they cannot hold), the rest up to SUMMARY_CAP each; what
+# gives way first when it would pass the 1 MiB GitHub keeps.
+SUMMARY_CAP = 100
+SUMMARY_CUTS = (
+    ("not_checked", 0), ("failing", 0), ("stale", 0), ("malformed", 0),
+    ("new_versions", 100), ("archived", 100), ("moved", 100), ("dead", 100),
+    ("new_versions", 0), ("archived", 0), ("moved", 0), ("dead", 0),
+)  # fmt: skip
+_EVERY = ("dead", "moved", "archived", "new_versions")
+
+
+def job_summary(cfg: Config, name: str, result: CheckResult) -> str:
+    """The run's report for `$GITHUB_STEP_SUMMARY`, within GitHub's 1 MiB."""
+    env = environment(cfg.templates)
+    g = groups(result, cfg.status.stale_after)
+    template = env.get_template("report.md.j2")
+    ctx = {
+        "file": name,
+        "summary": tally(result, g),
+        "requests": requests_text(result.requests, result.counts),
+        "g": g,
+    }
+    keys = (*_EVERY, "stale", "malformed", "failing", "not_checked")
+    totals = {k: len(getattr(g, k)) if k in _EVERY else min(len(getattr(g, k)), SUMMARY_CAP)
+              for k in keys}  # fmt: skip
+    text, _ = fit(lambda shown: template.render({**ctx, "shown": shown}), totals,
+                  SUMMARY_CUTS, SUMMARY)  # fmt: skip
+    return re.sub(r"\n{3,}", "\n\n", text).lstrip("\n")
 
 
 def unified_diff(path: str, old: str, new: str) -> str:

@@ -41,6 +41,7 @@ from bot.parse.markdown import (
 )
 from bot.render.columns import Column, aligned, header_for, padded, width
 from bot.render.display import ACTIONABLE, Shown, change_reason
+from bot.render.edits import Edit, Held, Memory, RewriteResult, item_id, note_key
 from bot.render.sections import match_sections, row_name
 from bot.render.spans import NOTE_AT, NOTE_AT_END, Anchor, anchor, url_in_text
 from bot.render.status import PAGE_KINDS, View, render_cell, render_note
@@ -48,49 +49,6 @@ from bot.render.status import PAGE_KINDS, View, render_cell, render_note
 _NOTE_SYNTAX = {Syntax.INLINE, Syntax.REFERENCE, Syntax.AUTOLINK, Syntax.BARE}
 # A replacement URL we can write into any link syntax (and table cell) unquoted.
 _SAFE_URL = re.compile(r"[^\s<>()\[\]\"'`\\|]+")
-
-
-@dataclass(frozen=True)
-class Edit:
-    start: int  # span in the input text
-    end: int
-    new: str
-    kind: str  # cell | note | url | url_text
-    line: int  # 1-based line (the same in input and output)
-    reason: str  # see the module docstring
-    subject: str = ""  # the link's URL, or the table row's name
-    text: str = ""  # what the list shows now (a note's or a cell's text)
-    before: str = ""  # what it showed before
-
-    @property
-    def actionable(self) -> bool:
-        return self.reason in ACTIONABLE
-
-
-@dataclass
-class RewriteResult:
-    text: str
-    unmatched_rows: list[str] = field(default_factory=list)  # row names without a status
-    changed_lines: set[int] = field(default_factory=set)  # 1-based, same in input and output
-    moved: list[tuple[str, str]] = field(default_factory=list)  # (old URL, new URL) replaced
-    edits: list[Edit] = field(default_factory=list)  # the edits that changed bytes
-    tables: int = 0  # tables with a bot column
-    new_columns: int = 0  # of which the column is added by this rewrite
-    rows: int = 0  # table rows with a status
-    notes: int = 0  # notes written
-    notices: list[str] = field(default_factory=list)  # e.g. a maintainer's own Status column
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changed_lines)
-
-    @property
-    def actionable(self) -> list[Edit]:
-        return [e for e in self.edits if e.actionable]
-
-    @property
-    def drift_only(self) -> bool:
-        return self.changed and not self.actionable
 
 
 def _key(link: Link) -> tuple[str, int, int, int]:
@@ -105,8 +63,10 @@ class _Rewriter:
         status: StatusConfig,
         env: Environment,
         today: datetime,
+        memory: Memory,
     ) -> None:
         self.doc, self.status, self.env, self.today = doc, status, env, today
+        self.memory = memory
         self.kinds = set(status.note_kinds)
         owned = sorted(
             (r.cells[c].start, r.cells[c].end)
@@ -147,6 +107,13 @@ class _Rewriter:
     def view(self, shown: str | None) -> View:
         return View(self.today, self.status, Shown.read(shown or ""))
 
+    def declined(self, reason: str, subject: str, text: str, line: int) -> bool:
+        """Whether a closed pull request declined this very change (then it is held)."""
+        if reason not in ACTIONABLE or item_id(reason, subject, text) not in self.memory.declined:
+            return False
+        self.result.held.append(Held("declined", reason, subject, line, text))
+        return True
+
     def verdicts_of(self, links: list[Link]) -> list[Judgement]:
         return [v for lk in links if (v := self.by_link.get(_key(lk))) is not None]
 
@@ -173,6 +140,8 @@ class _Rewriter:
         monitored = any(mines)
         if col is None and not monitored and not any(sections.values()):
             return
+        if col is None and self.declined("new", "", "", table.first_line):
+            return  # a pull request that added the column was closed: no column
         header, notice = header_for(table, self.status.column) if col is None else ("", None)
         column = Column(self.doc, table, col, self.pad)
         texts: list[str] = []
@@ -191,7 +160,14 @@ class _Rewriter:
                 source += self.verdicts_of(web)  # a dead web link is counted in its row
             current = column.current(row)
             text = render_cell(self.env, source, self.view(current))
+            if text is not None:
+                reason = change_reason(Shown.read(current or ""), Shown.read(text))
+                if reason and self.declined(reason, row_name(named, named.rows[i]), text,
+                                            row.line):  # fmt: skip
+                    text = None
             texts.append((current or "") if text is None else text)
+        if col is None and not any(texts):
+            return  # every row's status was declined: no column
         self.result.tables += 1
         self.result.rows += sum(1 for t in texts if t)
         if col is None:
@@ -215,36 +191,82 @@ class _Rewriter:
     def notes(self) -> None:
         table_lines = {n for t in self.doc.tables for n in range(t.first_line, t.last_line + 1)}
         heading_lines = {s.line for s in self.doc.sections}
-        done: set[int] = set()
+        slots: dict[int, _Slot] = {}
         for lk in self.links:
             if lk.syntax is Syntax.DEFINITION:
                 continue
-            where = anchor(self.doc, lk)
-            if where is None or where.at in done:
+            host = self._host(lk) if lk.syntax is Syntax.IMAGE else None
+            where = anchor(self.doc, host or lk)
+            if where is None:
                 continue
-            done.add(where.at)
+            slot = slots.setdefault(where.at, _Slot(where, host or lk))
+            if host is not None:
+                slot.images.append(lk)  # a badge: its note goes after the link it is in
+
+        def wanted(lk: Link) -> bool:  # an ignored link (disable comment, …) gets none
+            return (
+                self.status.notes
+                and not lk.ignored
+                and lk.kind in self.kinds
+                and lk.use_line not in table_lines
+                and lk.use_line not in heading_lines
+            )
+
+        for slot in slots.values():
+            where, lk = slot.where, slot.link
             after = NOTE_AT.match(self.doc.text, lk.construct_end)
             existing = NOTE_AT.match(self.doc.text, where.at)
             if where.line_end and after is not None:  # an earlier note right after the link
                 self.add(after.start(), after.end(), "", "note", "layout", lk.raw_url)
-            wanted = (  # an ignored link (disable comment, excluded section) gets none
-                self.status.notes
-                and not lk.ignored
-                and lk.kind in self.kinds
-                and lk.syntax in _NOTE_SYNTAX
-                and lk.use_line not in table_lines
-                and lk.use_line not in heading_lines
-            )
-            v = self.by_link.get(_key(lk))
-            note = render_note(self.env, v, self.view(_note_text(existing))) if v else None
-            if not wanted:
-                note = ""
-            elif note is None:  # nothing durable known: what the list shows stays
+            view = self.view(_note_text(existing))
+            if lk.syntax is Syntax.IMAGE:  # an image says something only when dead
+                main: str | None = self._image_note(lk, view) if wanted(lk) else ""
+            elif not wanted(lk) or lk.syntax not in _NOTE_SYNTAX:
+                main = ""
+            else:
+                v = self.by_link.get(_key(lk))
+                main = render_note(self.env, v, view) if v else None
+            if main is None:  # nothing durable known: what the list shows stays
+                if existing is not None:
+                    self.result.notes_after[lk.url] = note_key(_note_text(existing) or "")
                 continue
-            self._note(where, existing, note, lk)
+            images = [(im, self._image_note(im, view)) for im in slot.images if wanted(im)]
+            shown = [(im, n) for im, n in images if n]
+            subject = lk if main or not shown else shown[0][0]
+            note = " · ".join(n for n in (main, *(n for _, n in shown)) if n)
+            self._note(where, existing, note, subject)
+
+    def _host(self, image: Link) -> Link | None:
+        """The link whose text is this image (`[![alt](img)](url)`, a badge), if any."""
+        if not self.doc.text.startswith("]", image.construct_end):
+            return None
+        around = [
+            lk
+            for lk in self.by_line.get(image.use_line, [])
+            if lk.syntax in (Syntax.INLINE, Syntax.REFERENCE)
+            and lk.construct_end > image.construct_end
+        ]
+        return min(around, key=lambda lk: lk.construct_end, default=None)
+
+    def _image_note(self, image: Link, view: View) -> str:
+        """An image's note: `image dead since …` when it is dead, else nothing."""
+        v = self.by_link.get(_key(image))
+        if v is None or v.verdict != Verdict.DEAD:
+            return ""
+        return render_note(self.env, v, view, image=True) or ""
 
     def _note(self, where: Anchor, existing, note: str, lk: Link) -> None:  # noqa: ANN001
         old = _note_text(existing)
+        if old is not None:
+            self.result.notes_seen[lk.url] = note_key(old)
+        elif note and self.memory.notes.get(lk.url) == note_key(note):
+            # The list had this very note and a person deleted it: theirs is the last word
+            # until the link's state changes.
+            line = bisect.bisect_right(self.doc.line_starts, where.at)
+            self.result.held.append(Held("deleted by hand", "new", lk.raw_url, line, note))
+            return
+        if note:
+            self.result.notes_after[lk.url] = note_key(note)
         end = existing.end() if existing else where.at
         body = f"{NOTE_OPEN}{note}{NOTE_CLOSE}"
         new = (f" ({body})" if where.paren else f" {body}") if note else ""
@@ -253,6 +275,13 @@ class _Rewriter:
         if self.doc.text[where.at : end] == new:
             return
         reason = change_reason(Shown.read(old or ""), Shown.read(note)) or "layout"
+        line = bisect.bisect_right(self.doc.line_starts, where.at)
+        if self.declined(reason, lk.raw_url, note, line):
+            if old:
+                self.result.notes_after[lk.url] = note_key(old)
+            else:
+                self.result.notes_after.pop(lk.url, None)
+            return
         self.add(where.at, end, new, "note", reason, lk.raw_url, note, old or "")
 
     # -- moved ----------------------------------------------------------------
@@ -264,6 +293,8 @@ class _Rewriter:
             new = v.moved_to if v is not None and v.verdict == Verdict.MOVED else None
             if not new or new == lk.raw_url or not safe.fullmatch(new):
                 continue
+            if self.declined("moved", lk.raw_url, new, lk.use_line):
+                continue
             if (lk.start, lk.end) not in spans:
                 spans.add((lk.start, lk.end))
                 self.add(lk.start, lk.end, new, "url", "moved", lk.raw_url, new)
@@ -274,9 +305,9 @@ class _Rewriter:
                 for a, b in url_in_text(self.doc.text, lk):
                     self.add(a, b, new, "url_text", "moved", lk.raw_url, new)
                     grown += width(new) - width(lk.raw_url)
-            self._keep_pipe(lk, grown)
+            self._keep_pipe(lk, grown, new)
 
-    def _keep_pipe(self, lk: Link, grown: int) -> None:
+    def _keep_pipe(self, lk: Link, grown: int, new: str) -> None:
         """A fixed URL in a cell of an aligned table: the cell's trailing blanks take up the
         difference, so the table stays aligned (an unaligned one is left as it is)."""
         cell = self.cell_at.get(lk.start)
@@ -287,7 +318,7 @@ class _Rewriter:
         keep = 1 if blanks else 0
         if blanks - grown >= keep:
             self.add(cell.end - blanks, cell.end, " " * (blanks - grown), "url_text", "moved",
-                     lk.raw_url)  # fmt: skip
+                     lk.raw_url, new)  # fmt: skip
 
     # -- apply ----------------------------------------------------------------
     def apply(self) -> RewriteResult:
@@ -307,6 +338,15 @@ class _Rewriter:
         return self.result
 
 
+@dataclass
+class _Slot:
+    """One place a note goes: after `link`, also speaking for the `images` in its text."""
+
+    where: Anchor
+    link: Link
+    images: list[Link] = field(default_factory=list)
+
+
 def _note_text(match) -> str | None:  # noqa: ANN001
     if match is None:
         return None
@@ -320,10 +360,11 @@ def rewrite(
     status: StatusConfig,
     env: Environment,
     today: datetime | None = None,
+    memory: Memory | None = None,
 ) -> RewriteResult:
     """The document with the bot's status written in: see the module docstring. Verdicts
-    for links the document does not hold are ignored."""
-    r = _Rewriter(doc, verdicts, status, env, today or datetime.now(UTC))
+    for links the document does not hold are ignored; what `memory` holds is respected."""
+    r = _Rewriter(doc, verdicts, status, env, today or datetime.now(UTC), memory or Memory())
     for table in doc.tables:
         r.table(table)
     r.notes()
@@ -341,4 +382,4 @@ def _without_column(table: Table, col: int | None) -> Table:
     return dataclasses.replace(table, rows=[drop(r) for r in table.rows])
 
 
-__all__ = ["NOTE_AT_END", "Edit", "RewriteResult", "rewrite"]
+__all__ = ["NOTE_AT_END", "Edit", "Held", "Memory", "RewriteResult", "item_id", "rewrite"]

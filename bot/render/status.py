@@ -162,13 +162,14 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def render_note(env: Environment, v: Judgement, view: View) -> str | None:
+def render_note(env: Environment, v: Judgement, view: View, image: bool = False) -> str | None:
     """A link's note; "" when there is nothing to say (an alive web link), None when
-    nothing durable is known (an existing note stays as it is)."""
+    nothing durable is known (an existing note stays as it is). `image`: the link is an
+    image (a badge), whose note says only that it is dead."""
     s = link_status(v, view)
     if s is None:
         return None
-    return one_line(env.get_template(NOTE_TEMPLATE).render(s=s))
+    return one_line(env.get_template(NOTE_TEMPLATE).render(s=s, image=image))
 
 
 def render_cell(env: Environment, verdicts: list[Judgement], view: View) -> str | None:

@@ -26,6 +26,7 @@ def environment(overrides: dict[str, str] | None = None) -> Environment:
     env.filters["month"] = month
     env.filters["md"] = escape_markdown
     env.filters["code"] = inline_code
+    env.filters["num"] = lambda n: f"{n:,}"
     return env
 
 

@@ -53,6 +53,8 @@ __all__ = [
     "repository_query",
 ]
 
+# About 80 content-creating requests a minute and 500 an hour (../shared/api-facts.md).
+WRITE_LIMITS = ((60.0, 80), (3600.0, 500))
 SECONDARY_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
     "If you reach out to GitHub Support for help, please include the request ID 0000:0000."
@@ -116,6 +118,9 @@ class GitHubEmulator(RestHandlers, Emulator):
         self.graphql_rate_limit_status = graphql_rate_limit_status
         self.html_base = html_base
         self.forbid_pull_creation = False
+        # GitHub's secondary limit on content-creating requests: (window seconds, most).
+        self.write_limits: tuple[tuple[float, int], ...] = WRITE_LIMITS
+        self._writes: list[float] = []  # when each write was accepted
         self.graphql_log: list[dict[str, Any]] = []  # every GraphQL request body
         self._budgets: dict[tuple[str, str | None], Budget] = {}
         self._budget_lock = threading.Lock()
@@ -153,6 +158,24 @@ class GitHubEmulator(RestHandlers, Emulator):
     def reset_budgets(self) -> None:
         with self._budget_lock:
             self._budgets.clear()
+            self._writes.clear()
+
+    def _write_refused(self) -> Reply | None:
+        """A write past the secondary limit: GitHub's 403 with `Retry-After` (the time until
+        the oldest write in the full window leaves it)."""
+        now = time.monotonic()
+        with self._budget_lock:
+            longest = max((w for w, _ in self.write_limits), default=0)
+            self._writes = [t for t in self._writes if now - t < longest]
+            for window, most in self.write_limits:
+                recent = [t for t in self._writes if now - t < window]
+                if len(recent) >= most:
+                    wait = max(1, int(window - (now - recent[0])) + 1)
+                    doc = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+                    body = {"message": SECONDARY_MESSAGE, "documentation_url": doc}
+                    return Reply.json(403, body, {"Retry-After": str(wait)})
+            self._writes.append(now)
+        return None
 
     @staticmethod
     def _rate_headers(resource: str, b: Budget) -> dict[str, str]:
@@ -228,6 +251,10 @@ class GitHubEmulator(RestHandlers, Emulator):
             doc = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
             reply = error(self.rate_limit_status, msg, doc)
             return self._with_rate(ctx, reply, charge=False)
+        if req.method != "GET" and token is not None:
+            refused = self._write_refused()
+            if refused is not None:
+                return self._with_rate(ctx, refused, charge=False)
         try:
             with self.scenario.lock:
                 reply = self._rest(ctx, path)

@@ -369,7 +369,10 @@ def comment_json(
 def pull_json(u: Urls, spec: RepoSpec, store: GitStore, pr: PullRequest) -> dict[str, Any]:
     base = u.repo(spec)
     web = f"{u.html}/{spec.full_name}/pull/{pr.number}"
-    head = store.resolve(pr.head) if pr.head in store.branches else None
+    # A closed pull request keeps the head it had when it closed (GitHub freezes
+    # refs/pull/N/head): a branch pushed or deleted afterwards changes nothing here.
+    open_head = pr.state == "open" and pr.head in store.branches
+    head = store.resolve(pr.head) if open_head else store.commits.get(pr.head_sha)
     base_c = store.resolve(pr.base)
     repo = repo_json(u, spec)
     owner = user_json(u, spec.owner, spec.owner_id, spec.owner_type)

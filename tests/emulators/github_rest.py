@@ -77,6 +77,29 @@ def validation_failed(resource: str, **err: str) -> Reply:
     return error(422, "Validation Failed", errors=[{"resource": resource, **err}])
 
 
+# What GitHub refuses (../shared/api-facts.md, "What GitHub refuses or drops").
+MAX_BODY = 65_536  # characters (code points) of a pull request's or an issue's body
+MAX_TITLE = 256  # characters of a title
+MAX_COMMENT_BYTES = 262_144  # bytes of a comment's body, UTF-8
+
+
+def too_long(body: dict[str, Any], resource: str = "Issue") -> Reply | None:
+    """GitHub's 422 for a title or body over its limit (PRs and issues alike), else None."""
+    for key, limit in (("title", MAX_TITLE), ("body", MAX_BODY)):
+        value = body.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            msg = f"{key} is too long (maximum is {limit} characters)"
+            return validation_failed(resource, code="custom", field=key, message=msg)
+    return None
+
+
+def comment_too_long(text: str) -> Reply | None:
+    if len(text.encode("utf-8")) > MAX_COMMENT_BYTES:
+        msg = f"body is too long (maximum is {MAX_COMMENT_BYTES} bytes)"
+        return validation_failed("IssueComment", code="custom", field="body", message=msg)
+    return None
+
+
 REPO_ROOT = re.compile(r"^/repos/(?P<o>[^/]+)/(?P<r>[^/]+)(?P<rest>/.*)?$")
 REPO_BY_ID = re.compile(r"^/repositories/(?P<id>\d+)(?P<rest>/.*)?$")
 
@@ -448,6 +471,9 @@ class RestHandlers:
         owner = owner or spec.owner
         if not body.get("title"):
             return validation_failed("PullRequest", field="title", code="missing_field")
+        refused = too_long(body)
+        if refused is not None:
+            return refused
         if base not in store.branches:
             return validation_failed("PullRequest", field="base", code="invalid")
         if owner.lower() != spec.owner.lower() or head not in store.branches:
@@ -483,6 +509,9 @@ class RestHandlers:
     def _edit_pull(self, ctx: Ctx, n: str) -> Reply:
         assert ctx.spec
         pr, body = self._pull(ctx, n), ctx.body()
+        refused = too_long(body)
+        if refused is not None:
+            return refused
         state = body.get("state")
         if state == "open" and pr.state != "open":
             if pr.merged or pr.head not in ctx.store.branches:
@@ -562,6 +591,9 @@ class RestHandlers:
         title = body.get("title")
         if not isinstance(title, str | int) or title == "":
             return validation_failed("Issue", field="title", code="missing_field")
+        refused = too_long(body)
+        if refused is not None:
+            return refused
         labels = body.get("labels") or []
         assignees = list(body.get("assignees") or [])
         if body.get("assignee"):
@@ -587,6 +619,9 @@ class RestHandlers:
             return validation_failed("Issue", field="state", code="invalid")
         if reason not in (None, "completed", "not_planned", "reopened"):
             return validation_failed("Issue", field="state_reason", code="invalid")
+        refused = too_long(body)
+        if refused is not None:
+            return refused
         if isinstance(item, PullRequest) and state == "open" and item.merged:
             return error(422, "state cannot be changed. The pull request has been merged.")
         for key in ("title", "body"):
@@ -657,6 +692,9 @@ class RestHandlers:
             return validation_failed("IssueComment", field="body", code="missing_field")
         if isinstance(item, Issue) and item.locked:
             return error(403, "Unable to create comment because issue is locked.")
+        refused = comment_too_long(body["body"])
+        if refused is not None:
+            return refused
         comment = Comment(ctx.spec.next_comment_id(), body["body"], self.login, now_iso())
         item.comments.append(comment)
         item.updated_at = now_iso()
@@ -669,7 +707,11 @@ class RestHandlers:
         for item in [*ctx.spec.pulls.values(), *ctx.spec.issues.values()]:
             for c in item.comments:
                 if c.id == int(cid):
-                    c.body = str(ctx.body().get("body", c.body))
+                    text = str(ctx.body().get("body", c.body))
+                    refused = comment_too_long(text)
+                    if refused is not None:
+                        return refused
+                    c.body = text
                     pull = isinstance(item, PullRequest)
                     return Reply.json(200, comment_json(ctx.urls, ctx.spec, item.number, c, pull))
         return not_found()

@@ -220,8 +220,11 @@ class RepoSpec:
             release = self.releases[tag] = Release(tag, name if name is not None else tag, **kw)
             return release
 
-    def merge_pull(self, number: int, by: str = "maintainer") -> Commit:
-        """Test helper: merge a PR the way the web UI would (merge commit on base)."""
+    def merge_pull(
+        self, number: int, by: str = "maintainer", delete_branch: bool = False
+    ) -> Commit:
+        """Test helper: merge a PR the way the web UI would (merge commit on base). GitHub
+        keeps the head branch unless the repository deletes head branches."""
         with self._lock:
             pr = self.pulls[number]
             store = self.git()
@@ -234,7 +237,20 @@ class RepoSpec:
             store.set_branch(pr.base, c.sha)
             pr.state, pr.merged = "closed", True
             pr.merged_at = pr.closed_at = pr.updated_at = now_iso()
+            pr.head_sha = head.sha
+            if delete_branch:
+                store.delete_branch(pr.head)
             return c
+
+    def close_pull(self, number: int, delete_branch: bool = False) -> None:
+        """Test helper: a maintainer closes a PR without merging it (the branch stays)."""
+        with self._lock:
+            pr = self.pulls[number]
+            store = self.git()
+            pr.head_sha = store.branches.get(pr.head, pr.head_sha)
+            pr.state, pr.closed_at, pr.updated_at = "closed", now_iso(), now_iso()
+            if delete_branch:
+                store.delete_branch(pr.head)
 
 
 class GitHubScenario:

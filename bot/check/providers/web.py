@@ -183,6 +183,9 @@ class _Checker:
                 current = target
                 continue
             obs.outcome, obs.error = _judge(resp)
+            # A server error, not a bot challenge: a page broken this way on every run for
+            # `[check] dead_after_days_5xx` days is dead all the same (bot.check.judge).
+            obs.server_error = resp.status_code >= 500 and obs.error != "bot challenge"
             permanent = all(c in PERMANENT_CODES for c, _ in obs.redirects)
             if obs.outcome is Outcome.OK and obs.redirects and permanent:
                 obs.permanent_redirect = current
