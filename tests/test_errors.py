@@ -68,7 +68,8 @@ def test_bad_option_values_are_refused_the_same_way_by_every_command(
 ) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", "x")
     assert main([*command, "--dead-after", "-1"]) == 2
-    assert one_line_error(capsys.readouterr().err).endswith("--dead-after must be at least 1")
+    line = one_line_error(capsys.readouterr().err)
+    assert line.endswith("--dead-after must be at least 1, not -1")
     assert main([*command, "--timeout", "0"]) == 2
     assert "--timeout must be greater than 0" in capsys.readouterr().err
 

@@ -157,6 +157,8 @@ def _bad_field(raw: Any) -> str | None:
 
 def load(path: Path) -> State:
     """Load state; a missing file is a fresh history."""
+    if path.is_dir():
+        raise StateError(f"{path}: is a directory, expected the history (a JSON state file)")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -167,16 +169,25 @@ def load(path: Path) -> State:
 
 
 def save(path: Path, state: State) -> None:
-    atomic_write(path, state.json_chunks())
+    atomic_write(path, state.json_chunks(), "history")
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
 
 
 @contextlib.contextmanager
 def locked(path: Path, wait: float = 10.0) -> Iterator[None]:
     """Hold `<state>.lock` for the run; another run waits up to `wait` seconds, then
     is refused with a clear message."""
-    lock_path = path.with_name(path.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    lock = lock_path(path)
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StateError(
+            f"{lock}: cannot create the history's lock file ({exc.strerror or exc})"
+        ) from None
     try:
         deadline = time.monotonic() + wait
         while True:

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from bot import config as config_mod
 from bot.check import state as state_mod
@@ -15,7 +16,8 @@ from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import finish, show
 from bot.cli.signals import interrupted
-from bot.files import atomic_write, read_markdown
+from bot.errors import InputError
+from bot.files import STDOUT, atomic_write, check_writable, read_markdown
 from bot.pipeline import evaluate
 from bot.publish import actions
 from bot.publish.pull_request import REFRESHED, refresh_due
@@ -25,10 +27,25 @@ from bot.render.sarif import write_sarif
 
 
 def run(args: argparse.Namespace, stop: Stop) -> int:
-    cfg = config_mod.load(args.config, config_overrides(args))
+    """With a report on standard output (`--json -` or `--sarif -`), everything else the
+    command prints goes to stderr, so that the report can be piped."""
+    to_stdout = [opt for opt, value in (("--json", args.json), ("--sarif", args.sarif))
+                 if value is not None and str(value) == STDOUT]  # fmt: skip
+    if not to_stdout:
+        return _run(args, stop, sys.stdout)
+    if len(to_stdout) > 1:
+        raise InputError("only one of --json and --sarif can be - (standard output)")
+    data = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr):
+        return _run(args, stop, data)
+
+
+def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
+    cfg = config_mod.load(args.config, config_overrides(args), beside=args.file)
     path = cfg.list_path(args.file)
     text = read_markdown(path)
     state_path = cfg.state_path(path, args.state)
+    writable(args, path, state_path)
     name = display_name(path)
     # A dry run writes nothing, not even a lock file (the state is written atomically).
     with state_mod.locked(state_path) if args.write else contextlib.nullcontext():
@@ -46,16 +63,16 @@ def run(args: argparse.Namespace, stop: Stop) -> int:
                 what = f"kept in the history ({display_name(state_path)}); the list is unchanged"
             raise interrupted(stop, result, what)
         if args.json:
-            write_json(args.json, check_report(str(path), result, cfg.status.stale_after))
+            write_json(args.json, check_report(str(path), result, cfg.status.stale_after), data)
         if args.sarif and not result.incomplete:  # half an answer would close alerts
-            write_sarif(args.sarif, cfg, result, path)
+            write_sarif(args.sarif, cfg, result, path, data)
         show(cfg, name, ev, args.quiet)
         if args.write:
             rw = ev.rewritten
             due = refresh_due(result.state, cfg.pr.refresh_after, result.state.updated or "")
             written = bool(rw and rw.changed and (rw.actionable or args.refresh or due))
             if written:
-                atomic_write(path, ev.text)
+                atomic_write(path, ev.text, "list")
                 result.state.meta[REFRESHED] = result.state.updated
             state_mod.save(state_path, result.state)
             if not args.quiet:
@@ -63,6 +80,19 @@ def run(args: argparse.Namespace, stop: Stop) -> int:
         elif not args.quiet:
             print("dry run: nothing written (use --write to update the list and save state)")
     return finish(result, args.fail_on_dead)
+
+
+def writable(args: argparse.Namespace, path: Path, state_path: Path) -> None:
+    """Before the run, not after it: every file the run will write can be written (a
+    folder, a read-only file or folder is refused with its path; nothing is half-written)."""
+    if args.write:
+        check_writable(path, "list")
+        check_writable(state_path, "history")
+        check_writable(state_mod.lock_path(state_path), "history's lock file")
+    if args.json is not None:
+        check_writable(args.json, "JSON report")
+    if args.sarif is not None:
+        check_writable(args.sarif, "SARIF log")
 
 
 def closing_line(name: str, rw: RewriteResult | None, written: bool, state: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections import Counter
@@ -14,20 +15,29 @@ from bot.check.providers import classify_links
 from bot.check.stop import Stop
 from bot.cli.output import is_terminal
 from bot.errors import EXIT_OK
-from bot.files import read_markdown
-from bot.parse.markdown import parse
+from bot.files import STDOUT, check_writable, read_markdown
+from bot.parse.markdown import Document, parse
 from bot.render.report import scan_report, write_json
 
 
 def run(args: argparse.Namespace, stop: Stop) -> int:
-    """Offline and quick: a signal stops it at once (`stop` is not needed)."""
+    """Offline and quick: a signal stops it at once (`stop` is not needed). With `--json -`
+    the report is standard output and the summary goes to stderr."""
+    if args.json is not None:
+        check_writable(args.json, "JSON report")
     text = read_markdown(args.file)
     doc = classify_links(parse(text))
-    report = scan_report(str(args.file), doc)
-    if args.json:
-        write_json(args.json, report)
+    if args.json is not None:
+        write_json(args.json, scan_report(str(args.file), doc))
     if args.quiet:
         return EXIT_OK
+    if args.json is not None and str(args.json) == STDOUT:
+        with contextlib.redirect_stdout(sys.stderr):
+            return _summary(args, doc)
+    return _summary(args, doc)
+
+
+def _summary(args: argparse.Namespace, doc: Document) -> int:
     console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
     counts = Counter(link.kind for link in doc.links)
     repos = {link.target.repo_key for link in doc.links if link.target.repo_key}

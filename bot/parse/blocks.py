@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bisect
 import re
-
-from markdown_it.token import Token
+from collections.abc import Sequence
+from typing import Any
 
 from bot.parse.model import COLUMN_MARK, Cell, Document, Row, Section, Table
 
@@ -45,7 +45,9 @@ def position(doc: Document, offset: int) -> tuple[int, int]:
     return idx + 1, offset - doc.line_starts[idx]
 
 
-def sections(tokens: list[Token], doc: Document) -> list[Section]:
+def sections(tokens: Sequence[Any], doc: Document) -> list[Section]:
+    """The headings of `tokens` (block tokens, or anything with their `type`, `map`, `tag`
+    and, for the token after a heading's, `content`)."""
     heads: list[Section] = []
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open" and tok.map:

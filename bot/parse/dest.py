@@ -22,6 +22,7 @@ _SPACE_AFTER = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")
 _ENTITY = re.compile(r"&([a-z][a-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9a-f]{1,6});", re.I)
 _LAST_LABEL = re.compile(r"\]\[((?:[^\[\]\\]|\\.)*)\]\Z")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+_PLAIN_RUN = re.compile(r"[^\s\x00-\x1f()\\]+")  # no space, control, parenthesis, backslash
 
 
 def decode_entities(raw: str) -> str:
@@ -61,6 +62,11 @@ def read_destination(text: str, pos: int, end: int) -> tuple[str | None, int]:
         return text[pos + 1 : close], pos + 1
     depth, i = 0, pos
     while i < end:
+        run = _PLAIN_RUN.match(text, i, end)  # most of a URL, at once
+        if run:
+            i = run.end()
+            if i >= end:
+                break
         c = text[i]
         if c == "\\" and i + 1 < end:
             i += 2

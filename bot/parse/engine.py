@@ -19,11 +19,14 @@ back onto the document, escapes, entities and percent-escapes as written."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from types import SimpleNamespace
 
 from markdown_it import MarkdownIt, helpers
 from markdown_it.common.utils import normalizeReference
+from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_core import inline as core_inline
 from markdown_it.rules_core import text_join as core_text_join
 from markdown_it.rules_core.state_core import StateCore
@@ -190,8 +193,27 @@ def _brackets(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# A URL markdown-it's normalizeLink gives back unchanged: http(s), a plain host name, then
+# only characters it never encodes (and whole percent-escapes). Most links of a list are
+# such; for them the full normalisation (parse, punycode, encode, format) is skipped.
+# tests/test_parse_speed.py checks the claim against markdown-it's own function.
+_P = r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?#]"
+NORMALISED = re.compile(
+    r"(?i:https?)://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?"
+    rf"(?:[/?#]{_P}*(?:%[0-9A-Fa-f]{{2}}{_P}*)*)?"
+)
+
+
+def _normalize_link(full: Callable[[str], str]) -> Callable[[str], str]:
+    def normalize(url: str) -> str:
+        return url if NORMALISED.fullmatch(url) else full(url)
+
+    return normalize
+
+
 def _configure(parser: MarkdownIt) -> MarkdownIt:
     parser.enable(["table", "strikethrough"])
+    parser.normalizeLink = _normalize_link(parser.normalizeLink)  # type: ignore[method-assign]
     parser.helpers = SimpleNamespace(
         parseLinkLabel=helpers.parseLinkLabel,
         parseLinkDestination=blockrules.destination,
@@ -227,22 +249,98 @@ def md() -> MarkdownIt:
 _PER_INLINE_RULES = (core_inline, core_text_join)
 
 
+_SINK = "_awesome_monitor_sink"  # env key: where each top-level block's tokens go
+
+
+def _flushing(rule):  # noqa: ANN001, ANN202
+    """A block rule that, having parsed a whole top-level block (at nesting level 0, not
+    a lookahead), hands its tokens to the parse's sink and forgets them. No block rule
+    looks at the tokens of an earlier top-level block (the list rule's look back stays
+    within its own list)."""
+
+    def run(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if not rule(state, start, end, silent):
+            return False
+        sink = state.env.get(_SINK)
+        if sink is not None and not silent and state.level == 0:
+            sink(state.tokens)
+            state.tokens.clear()
+        return True
+
+    return run
+
+
 @cache
 def _md_blocks() -> MarkdownIt:
     blocks = _configure(MarkdownIt("commonmark", {"html": True, "inline_definitions": True}))
     blocks.core.ruler.disable(["inline", "text_join"])
+    ruler = blocks.block.ruler
+    for rule in list(ruler.__rules__):
+        ruler.at(rule.name, _flushing(rule.fn), {"alt": rule.alt})
     return blocks
 
 
-def block_tokens(text: str, env: dict) -> list[Token]:
+def block_tokens(
+    text: str, env: dict, sink: Callable[[list[Token]], None] | None = None
+) -> list[Token]:
     """Block tokens; inline tokens get their children from `expand`. The same tokens
-    as `md().parse(text, env)`, as every rule left out works on one inline token."""
+    as `md().parse(text, env)`, as every rule left out works on one inline token. With
+    a `sink`, each top-level block's tokens go to it as soon as it is parsed, and are
+    not kept (a 200,000-link list's million block tokens never exist at once); what is
+    returned is then what no rule handed over (nothing, normally)."""
     active = md().core.ruler.getRules("")
     assert [r.__name__ for r in active[2:]] == [r.__name__ for r in _PER_INLINE_RULES]
-    return _md_blocks().parse(text, env)
+    env[_SINK] = sink
+    try:
+        return _md_blocks().parse(text, env)
+    finally:
+        del env[_SINK]
 
 
-def expand(tok: Token, env: dict) -> None:
+# The commonest inline content of a list, a link and plain words (`[name](url) - Words.`),
+# whose tokens need no parse: no character that starts an inline rule in its text (no
+# emphasis, code, HTML, entity, escape, strikethrough, bracket, footnote or autolink:
+# no `:` nor `www.` after the link), one line, an http(s) destination that markdown-it
+# would not change (`NORMALISED`). tests/test_parse_speed.py compares it with the parse.
+_PLAIN = r"[^\[\]\\`<>*_~&^\r\n]"
+_LINK_AND_WORDS = re.compile(rf"\[({_PLAIN}*)\]\(([^\s()<>\\&]+)\)([^\[\]\\`<>*_~&:\r\n]*)")
+
+
+@dataclass(slots=True)
+class Piece:
+    """An inline token of `simple_children`: the fields the link finder reads of one."""
+
+    type: str
+    content: str = ""
+    attrs: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, int] = field(default_factory=dict)
+    markup: str = ""
+    level: int = 0
+
+
+def simple_children(content: str) -> list[Piece] | None:
+    """The inline tokens of `[text](url) words`, as markdown-it makes them (children of
+    a link `level` 1, `meta` as `_starts` records it); None for any other content."""
+    m = _LINK_AND_WORDS.fullmatch(content)
+    if m is None or not NORMALISED.fullmatch(m.group(2)) or "www." in m.group(3).lower():
+        return None
+    text, url, words = m.groups()
+    children = [Piece("link_open", attrs={"href": url}, meta={"src": 0, "end": m.end(2) + 1})]
+    if text:
+        children.append(Piece("text", text, level=1))
+    children.append(Piece("link_close"))
+    if words:
+        children.append(Piece("text", words))
+    return children
+
+
+def expand(content: str, lines: list[int], env: dict) -> list[Token] | list[Piece]:
+    """The inline tokens of an inline token's `content` (at `lines`, its `map`)."""
+    children = simple_children(content)
+    if children is not None:
+        return children
+    tok = Token("inline", "", 0, content=content, map=lines)
     state = StateCore("", md(), env, [tok])
     for rule in _PER_INLINE_RULES:
         rule(state)
+    return tok.children or []

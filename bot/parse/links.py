@@ -13,6 +13,8 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.token import Token
@@ -35,6 +37,8 @@ from bot.parse.engine import md
 from bot.parse.ignore import Directive, directive
 from bot.parse.model import Document, Link, Syntax
 from bot.parse.target import classify
+
+_SPACE = re.compile(r"\s")
 
 
 class LinkFinder:
@@ -87,7 +91,7 @@ class LinkFinder:
             return None
         line, col = position(self.doc, start)
         checked = href
-        if syntax is not Syntax.HTML and any(c.isspace() for c in href):
+        if syntax is not Syntax.HTML and _SPACE.search(href):
             checked = md().normalizeLink(href)  # `<a b>` destinations: percent-encoded
         return Link(
             raw_url=raw,
@@ -164,20 +168,22 @@ class LinkFinder:
                 off = base + h.start + value.index(raw[0])
                 self._add(raw, off, Syntax.HTML, h.tag, base + h.tag_end, html.unescape(raw))
 
-    def inline(self, tok: Token, cell: bool = False) -> None:
-        block_start, block_end = self._block(tok.map)
-        key = (tok.map[0], tok.map[1])
+    def inline(self, content: str, lines: list[int], children: Sequence[Any], cell: bool) -> None:
+        """The links of an inline token: its `content`, its `lines` (`map`) and the
+        `children` markdown-it made of it; `cell`: the content of a table cell."""
+        block_start, block_end = self._block(lines)
+        key = (lines[0], lines[1])
         if self._cursor_map != key:  # table cells of one row share a map: keep going
             self._cursor_map, self._cursor, self._cell_end = key, block_start, block_start
         self._end = block_end
-        self._src, self._src_lines, self._map0, self._cell = tok.content, None, tok.map[0], None
+        self._src, self._src_lines, self._map0, self._cell = content, None, lines[0], None
         if cell:  # the cells of a row, in order: each after the one before
-            at = self.doc.text.find(tok.content, max(self._cursor, self._cell_end), block_end)
-            if at >= 0 and tok.content:
-                self._cell, self._cell_end = at, at + len(tok.content)
+            at = self.doc.text.find(content, max(self._cursor, self._cell_end), block_end)
+            if at >= 0 and content:
+                self._cell, self._cell_end = at, at + len(content)
                 self._cursor = max(self._cursor, at)
-        stack: list[tuple[Token, list[str]]] = []
-        for child in tok.children or []:
+        stack: list[tuple[Any, list[str]]] = []
+        for child in children:
             kind = child.type
             if kind == "link_open":
                 stack.append((child, []))

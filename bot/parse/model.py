@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -39,14 +40,14 @@ class Section:
         return normalise_name(self.title)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     start: int  # absolute offsets of the cell text between its pipes
     end: int
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     line: int  # 1-based
     start: int  # absolute offset of the line start
@@ -73,7 +74,7 @@ class Table:
         return self.rows[-1].line if self.rows else self.delimiter.line
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     raw_url: str  # exactly text[start:end]
     target: Target
@@ -118,17 +119,38 @@ class Document:
         if cache is None or cache[0] != key:
             # One pass over the sections, not one per lookup: a 50,000-link list
             # with 500 headings otherwise spends seconds here.
-            by_line: dict[int, Section] = {}
+            last = max((s.end_line for s in self.sections), default=0)
+            by_line: list[Section | None] = [None] * (last + 1)
             for s in self.sections:
                 for n in range(s.line, s.end_line + 1):
-                    best = by_line.get(n)
+                    best = by_line[n]
                     if best is None or s.level >= best.level:
                         by_line[n] = s
             cache = self.__dict__["_section_index"] = (key, by_line)
-        return cache[1].get(line)
+        return cache[1][line] if 0 <= line < len(cache[1]) else None
 
     def links_in_section(self, section: Section) -> list[Link]:
-        return [lk for lk in self.links if section.line <= lk.use_line <= section.end_line]
+        """The links used in a section's lines, in order (found by bisection: a table
+        of rows named after sections asks once per row)."""
+        lines, order = self._by_use_line()
+        a = bisect.bisect_left(lines, section.line)
+        b = bisect.bisect_right(lines, section.end_line)
+        return [self.links[i] for i in sorted(order[a:b])]
+
+    def has_links_in(self, section: Section) -> bool:
+        lines, _ = self._by_use_line()
+        a = bisect.bisect_left(lines, section.line)
+        return a < len(lines) and lines[a] <= section.end_line
+
+    def _by_use_line(self) -> tuple[list[int], list[int]]:
+        """The links' use lines, sorted, and the index of the link of each."""
+        key = (id(self.links), len(self.links))
+        cache = self.__dict__.get("_use_lines")
+        if cache is None or cache[0] != key:
+            order = sorted(range(len(self.links)), key=lambda i: self.links[i].use_line)
+            cache = (key, [self.links[i].use_line for i in order], order)
+            self.__dict__["_use_lines"] = cache
+        return cache[1], cache[2]
 
 
 def normalise_name(name: str) -> str:

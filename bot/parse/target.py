@@ -23,7 +23,7 @@ class Kind(StrEnum):
     INVALID = "invalid"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """What a URL points at. `repo` is `owner/name` as written; `repo_key` is its
     case-insensitive identity."""
@@ -55,6 +55,11 @@ _ARXIV_ID = re.compile(rf"(?:{ARXIV_ID})(?:v\d+)?")
 _ARXIV_PATH = re.compile(
     rf"^/(?:abs|pdf|html|format|ps)/(?P<id>{ARXIV_ID})(?:v(?P<v>\d+))?(?:\.pdf)?/?$"
 )
+_OWNER_RE, _NAME_RE = re.compile(_OWNER), re.compile(_NAME)
+# `https://github.com/owner/name` and nothing more (what `_classify_github` makes a repo of).
+_PLAIN_REPO = re.compile(rf"https://github\.com/(?P<owner>{_OWNER})/(?P<name>[A-Za-z0-9._-]+)")
+_EMBEDDED = re.compile(r"https?://\S+")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 # Top-level github.com paths that are GitHub's own pages, never `owner/`.
 _GITHUB_RESERVED = {
     "about", "apps", "blog", "collections", "contact", "customer-stories", "enterprise",
@@ -77,6 +82,16 @@ def arxiv_canonical(raw: str) -> str | None:
 def classify(raw: str) -> Target:
     """Classify one URL as written in a list (surrounding spaces and `<>` allowed)."""
     url = raw.strip().strip("<>").strip()
+    plain = _PLAIN_REPO.fullmatch(url)  # the commonest link: what `_classify` makes of it
+    if plain and plain["owner"].lower() not in _GITHUB_RESERVED:
+        name = plain["name"].removesuffix(".git")
+        if _NAME_RE.fullmatch(name):
+            repo = f"{plain['owner']}/{name}"
+            return Target(Kind.GITHUB_REPO, f"https://github.com/{repo}", repo=repo)
+    return _classify(url)
+
+
+def _classify(url: str) -> Target:
     scp = _SCP_GIT.match(url)
     if scp:
         repo = f"{scp['owner']}/{scp['name']}"
@@ -93,19 +108,19 @@ def classify(raw: str) -> Target:
     except ValueError:
         return Target(Kind.INVALID, url, problem="not a valid URL")
     scheme = parts.scheme.lower()
-    embedded = re.search(r"https?://\S+", url)
-    if scheme not in ("http", "https") and embedded and not url.lower().startswith("http"):
-        return Target(
-            Kind.INVALID,
-            url,
-            problem="stray characters before the address",
-            suggestion=embedded.group(0),
-        )
     if scheme not in ("http", "https"):
+        embedded = _EMBEDDED.search(url)
+        if embedded and not url.lower().startswith("http"):
+            return Target(
+                Kind.INVALID,
+                url,
+                problem="stray characters before the address",
+                suggestion=embedded.group(0),
+            )
         if scheme in ("", "mailto", "tel") or url.startswith("#"):
             return Target(Kind.WEB, url)  # relative or non-web: kept, never fetched
         return Target(Kind.INVALID, url, problem=f"unsupported scheme {scheme!r}")
-    if not host or any(c.isspace() or c < " " or c == "\x7f" for c in url):
+    if not host or _SPACE_OR_CONTROL.search(url):
         # Control characters (a bell, an escape, CR/LF for header injection) are never
         # part of a URL: such a link is reported, never fetched.
         return Target(Kind.INVALID, url, problem="not a valid URL")
@@ -156,7 +171,7 @@ def _github_repo(segs: list[str]) -> str | None:
     owner, name = segs[0], segs[1]
     if name.endswith(".git"):
         name = name[:-4]
-    if not re.fullmatch(_OWNER, owner) or not re.fullmatch(_NAME, name):
+    if not _OWNER_RE.fullmatch(owner) or not _NAME_RE.fullmatch(name):
         return None
     return f"{owner}/{name}"
 
@@ -185,6 +200,6 @@ def _classify_raw(url: str, path: str) -> Target:
     if len(segs) < 4:
         return Target(Kind.WEB, url)
     owner, name, ref, rest = segs[0], segs[1], segs[2], "/".join(segs[3:])
-    if not re.fullmatch(_OWNER, owner) or not re.fullmatch(_NAME, name):
+    if not _OWNER_RE.fullmatch(owner) or not _NAME_RE.fullmatch(name):
         return Target(Kind.WEB, url)
     return Target(Kind.GITHUB_PATH, url, repo=f"{owner}/{name}", ref=ref, path=rest)

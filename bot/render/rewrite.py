@@ -128,16 +128,16 @@ class _Rewriter:
             return
         col = owned_column(table)
         own = [self.by_line.get(row.line, []) for row in table.rows]
+        mines = [[lk for lk in ls if lk.kind in self.kinds and lk.kind not in PAGE_KINDS]
+                 for ls in own]  # fmt: skip
         named = _without_column(table, col)  # rows are named by their own cells only
-        sections = match_sections(self.doc, named, self.status.sections)
-        for i, s in sections.items():  # a heading holding the table is no row's own section
-            if s is not None and s.line <= table.first_line <= s.end_line:
-                sections[i] = None
+        # Only a row without monitored links of its own takes a section's status; a
+        # heading holding the table is no row's own section (match_sections leaves those).
+        wanted = [i for i, mine in enumerate(mines) if not mine]
+        sections = match_sections(self.doc, named, self.status.sections, wanted)
         # Web links alone make no column (an alive one has nothing to say), but once a
         # table has the column, its dead web links are counted in their row.
-        monitored = any(
-            lk.kind in self.kinds and lk.kind not in PAGE_KINDS for ls in own for lk in ls
-        )
+        monitored = any(mines)
         if col is None and not monitored and not any(sections.values()):
             return
         if col is None and self.declined("new", "", "", table.first_line):
@@ -146,17 +146,17 @@ class _Rewriter:
         column = Column(self.doc, table, col, self.pad)
         texts: list[str] = []
         for i, row in enumerate(table.rows):
-            mine = [lk for lk in own[i] if lk.kind in self.kinds and lk.kind not in PAGE_KINDS]
+            mine, section = mines[i], sections.get(i)
             web = [lk for lk in own[i] if lk.kind in PAGE_KINDS and lk.kind in self.kinds]
             if mine:
                 source = self.verdicts_of(mine)
-            elif sections[i] is not None:
-                source = self.verdicts_of(self.doc.links_in_section(sections[i]))
+            elif section is not None:
+                source = self.verdicts_of(self.doc.links_in_section(section))
             else:
                 source = self.verdicts_of(own[i])
                 if not own[i]:
                     self.result.unmatched_rows.append(row_name(named, named.rows[i]))
-            if mine or sections[i] is not None:
+            if mine or section is not None:
                 source += self.verdicts_of(web)  # a dead web link is counted in its row
             current = column.current(row)
             text = render_cell(self.env, source, self.view(current))

@@ -11,15 +11,14 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from bot import __version__
 from bot.check.judge import Judgement
 from bot.check.run import CheckResult
 from bot.config import Config
-from bot.errors import InputError
-from bot.files import atomic_write
+from bot.files import write_output
 from bot.render.groups import Item, groups
 
 SCHEMA_URI = (
@@ -146,15 +145,19 @@ def sarif_log(cfg: Config, result: CheckResult, artifact: str | Path) -> dict[st
     }
 
 
-def write_sarif(out: Path, cfg: Config, result: CheckResult, artifact: str | Path) -> None:
-    """Write the SARIF log atomically (see `sarif_log` for `artifact`)."""
+def write_sarif(
+    out: Path,
+    cfg: Config,
+    result: CheckResult,
+    artifact: str | Path,
+    stdout: TextIO | None = None,
+) -> None:
+    """Write the SARIF log atomically, or to standard output (`stdout`) when `out` is `-`
+    (see `sarif_log` for `artifact`)."""
     chunks = json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(
         sarif_log(cfg, result, artifact)
     )
-    try:
-        atomic_write(out, itertools.chain(chunks, ["\n"]))
-    except OSError as exc:
-        raise InputError(f"{out}: cannot write the SARIF log ({exc.strerror or exc})") from None
+    write_output(out, itertools.chain(chunks, ["\n"]), "SARIF log", stdout)
 
 
 def artifact_location(artifact: str | Path) -> dict[str, str]:

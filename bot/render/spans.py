@@ -89,10 +89,17 @@ def _first_in_item(doc: Document, lk: Link, after_marker: int) -> bool:
 
 
 def _one_line_item(doc: Document, line_end: int) -> bool:
-    """The item's paragraph ends on this line (the next line is blank, an item or EOF)."""
-    nxt = doc.text[line_end:].lstrip("\r\n").split("\n", 1)[0] if line_end < len(doc.text) else ""
-    if line_end >= len(doc.text) or doc.text[line_end:].startswith(("\n\n", "\r\n\r\n")):
+    """The item's paragraph ends on this line (the next line is blank, an item or EOF).
+    Only the next line is looked at, never a copy of the rest of the document: this runs
+    once per link."""
+    text = doc.text
+    if line_end >= len(text) or text.startswith(("\n\n", "\r\n\r\n"), line_end):
         return True
+    start = line_end
+    while start < len(text) and text[start] in "\r\n":
+        start += 1
+    end = text.find("\n", start)
+    nxt = text[start : len(text) if end < 0 else end]
     return not nxt.strip() or bool(_ITEM.match(nxt)) or nxt.lstrip().startswith("#")
 
 

@@ -20,6 +20,7 @@ def environment(overrides: dict[str, str] | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        auto_reload=False,  # package data: not looked at on disk again for every note
     )
     env.filters["stars"] = lambda n: "?" if n is None else format_count(n)
     env.filters["month"] = month

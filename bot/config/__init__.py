@@ -2,22 +2,32 @@
 line overrides, and validation with errors that name the key and where it came from.
 
 A config is found, in this order: `--config FILE`; `awesome-monitor.toml`,
-`.awesome-monitor.toml` or `.github/awesome-monitor.toml` in the current folder; else the
-defaults. Paths in a config file are relative to that file; without one, to the current
-folder. Never the package's own data or source tree."""
+`.awesome-monitor.toml` or `.github/awesome-monitor.toml` beside the list named on the
+command line; the same names in the current folder; else the defaults. Paths in a config
+file are relative to that file; without one, to the current folder. Never the package's own
+data or source tree. Every value a user can type is checked here, once, with a message that
+names the key, the bad value and what a good one looks like."""
 
 from __future__ import annotations
 
-import re
+import logging
+import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from bot.config import checks
 from bot.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 CONFIG_NAMES = ("awesome-monitor.toml", ".awesome-monitor.toml", ".github/awesome-monitor.toml")
 STATE_FOLDER = ".awesome-monitor"  # beside the list: `<folder>/.awesome-monitor/<list>.json`
+# The kinds of links `[status] note_kinds` may name (`scan` names them so; tests/test_config.py
+# keeps this equal to the kinds the providers give, less `invalid`, which gets no note).
+NOTE_KINDS = checks.NOTE_KINDS
 
 
 @dataclass
@@ -96,10 +106,7 @@ class PrConfig:
     refresh_after: int = 90  # days after which drift alone (stars, dates) may open a PR
 
 
-# What `review` may find about a link a pull request adds; `[review] fail_on` names those
-# that fail the check (exit 1). "Could not tell" (a 429, a 5xx, a timeout) never does.
-REVIEW_FINDINGS = ("failing", "duplicate", "malformed", "moved", "archived", "stale",
-                   "new_version", "withdrawn", "redirect")  # fmt: skip
+REVIEW_FINDINGS = checks.REVIEW_FINDINGS
 
 
 @dataclass
@@ -140,44 +147,79 @@ class Config:
         return list_path.parent / STATE_FOLDER / f"{list_path.name}.json"
 
 
-def find(cwd: Path | None = None) -> Path | None:
-    """The config file of the current folder, if there is one."""
-    folder = cwd or Path.cwd()
+def find(folder: Path | None = None) -> Path | None:
+    """The config file of a folder (the current one by default), if there is one."""
+    folder = folder or Path.cwd()
     return next((folder / n for n in CONFIG_NAMES if (folder / n).is_file()), None)
 
 
+def discover(beside: Path | None = None) -> Path | None:
+    """The config for a list: beside it (its folder, then that folder's `.github/`), else
+    in the current folder. The list's own folder wins: it is the more specific of the two,
+    and it is where the state goes too."""
+    folders = [beside.parent] if beside is not None else []
+    folders.append(Path.cwd())
+    return next((found for found in map(find, folders) if found is not None), None)
+
+
 def load(
-    path: Path | None = None, overrides: dict[str, Any] | None = None, text: str | None = None
+    path: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    beside: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    text: str | None = None,
 ) -> Config:
-    """Load `path` (else the current folder's config, else the defaults), apply command
-    line `overrides` ({"check.dead_after": 3, …}; None values ignored) and validate.
-    `text`: the content of `path` as read elsewhere (`review` reads it from the base)."""
-    source = path or find()
+    """Load `path` (else the config `discover(beside)` finds, else the defaults), apply
+    command line `overrides` ({"check.dead_after": 3, …}; None values ignored) and validate,
+    together with the endpoints the environment `env` (default: os.environ) sets. `text`:
+    the content of `path` as read elsewhere (`review` reads it from the base commit)."""
+    source = path or discover(beside)
     cfg = Config()
     if source is not None:
-        try:
-            raw = tomllib.loads(source.read_text(encoding="utf-8") if text is None else text)
-        except FileNotFoundError:
-            raise ConfigError(f"{source}: config file not found") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{source}: cannot read config file ({exc})") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-        cfg = _build(Config, raw, f"{source}: ", "")
+        cfg = _build(Config, _read(source, text), f"{source}: ", "")
         cfg.base_dir, cfg.source = source.resolve().parent, source
+        log.info("config: %s", source)
     cli = {k: v for k, v in (overrides or {}).items() if v is not None}
     for key, value in cli.items():
         section, name = key.split(".")
         target = getattr(cfg, section)
         hint = get_type_hints(type(target))[name]
         setattr(target, name, _typed(hint, value, "", _option(key)))
-    _check_values(cfg, {k: _option(k) for k in cli}, f"{source}: " if source else "")
+    checks.values(cfg, {k: _option(k) for k in cli}, f"{source}: " if source else "")
+    checks.environment(cfg, os.environ if env is None else env)
     return cfg
+
+
+def _read(source: Path, text: str | None = None) -> dict[str, Any]:
+    if text is not None:
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    if source.is_dir():
+        raise ConfigError(f"{source}: is a directory, expected a TOML config file")
+    try:
+        return tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read config file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{source}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+
+
+# The command line's names for the keys it sets, where they are not just the key's name.
+_OPTIONS = {"github.api_url": "--github-api-url", "github.graphql_url": "--github-graphql-url",
+            "arxiv.api_url": "--arxiv-api-url", "huggingface.api_url": "--hf-api-url"}  # fmt: skip
 
 
 def _option(key: str) -> str:
     """`check.dead_after` → `--dead-after` (how the command line names it)."""
-    return "--" + key.split(".")[1].replace("_", "-")
+    return _OPTIONS.get(key) or "--" + key.split(".")[1].replace("_", "-")
 
 
 def _build(cls: type, raw: dict[str, Any], where: str, prefix: str) -> Any:
@@ -223,42 +265,3 @@ def _typed(kind: Any, value: Any, where: str, name: str) -> Any:
     if not ok:
         raise ConfigError(f"{where}{name} must be {expected}, not {value!r}")
     return value
-
-
-def _check_values(cfg: Config, cli: dict[str, str], where: str) -> None:
-    c = cfg.check
-    rules = [
-        ("check.dead_after", c.dead_after >= 1, "at least 1"),
-        ("check.dead_after_days", c.dead_after_days >= 0, "0 or more"),
-        ("check.dead_after_days_5xx", c.dead_after_days_5xx >= 0, "0 or more"),
-        ("check.timeout", c.timeout > 0, "greater than 0"),
-        ("check.concurrency", c.concurrency >= 1, "at least 1"),
-        ("check.per_host", c.per_host >= 1, "at least 1"),
-        ("check.retries", c.retries >= 0, "0 or more"),
-        ("check.backoff", c.backoff >= 0, "0 or more"),
-        ("check.max_wait", c.max_wait >= 0, "0 or more"),
-        ("check.recheck_after", c.recheck_after >= 0, "0 or more"),
-        ("check.arxiv_interval", c.arxiv_interval >= 0, "0 or more"),
-        ("check.archive_budget", c.archive_budget >= 1, "at least 1"),
-        ("github.batch_size", 1 <= cfg.github.batch_size <= 100, "between 1 and 100"),
-        ("status.column", bool(cfg.status.column.strip()), "a non-empty header"),
-        ("status.star_change", cfg.status.star_change >= 0, "0 or more"),
-        ("status.recent_days", cfg.status.recent_days >= 0, "0 or more"),
-        ("status.stale_after", cfg.status.stale_after >= 0, "0 or more"),
-        ("pr.refresh_after", cfg.pr.refresh_after >= 0, "0 or more"),
-    ]
-    for key, ok, expected in rules:
-        if not ok:
-            name = cli.get(key) or f"{where}'{key}'"
-            raise ConfigError(f"{name} must be {expected}")
-    for kind in cfg.review.fail_on:
-        if kind not in REVIEW_FINDINGS:
-            raise ConfigError(f"{where}'review.fail_on' has {kind!r}; known: "
-                              + ", ".join(REVIEW_FINDINGS))  # fmt: skip
-    for pattern in c.exclude:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(
-                f"{where}'check.exclude' has an invalid regular expression {pattern!r} ({exc})"
-            ) from None
