@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
+from bot.check.model import CheckResult
 from bot.check.providers import classify_links
-from bot.check.run import CheckResult, Progress, run_check
+from bot.check.run import Progress, run_check
 from bot.check.state import DECLINED, NOTES, State
 from bot.check.stop import Stop
 from bot.config import Config
@@ -51,9 +51,8 @@ def evaluate(
     if result.incomplete:
         # Half an answer (a service lost, a signal) must not rewrite the list: statuses would flap.
         return Evaluation(doc, result, None)
-    today = datetime.fromisoformat((result.state.updated or "").replace("Z", "+00:00"))
     memory = Memory(declined=frozenset(declined(state)), notes=dict(state.meta.get(NOTES) or {}))
-    rewritten = rewrite(doc, result.verdicts, cfg.status, environment(cfg.templates), today,
+    rewritten = rewrite(doc, result.verdicts, cfg.status, environment(cfg.templates), result.day,
                         memory)  # fmt: skip
     remember_notes(result.state, doc, rewritten)
     return Evaluation(doc, result, rewritten)

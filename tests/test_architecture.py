@@ -16,6 +16,7 @@ MAX_LINES = 400
 LAYERS: dict[str, int] = {
     "bot": 0,  # the package root (version)
     "bot.errors": 0,
+    "bot.dates": 0,
     "bot.config": 1,
     "bot.files": 1,
     "bot.parse": 2,

@@ -13,8 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.check.judge import Judgement
-from bot.check.model import Outcome, PaperObservation, RepoObservation, Verdict, WebObservation
+from bot.check.model import (
+    Judgement,
+    Outcome,
+    PaperObservation,
+    RepoObservation,
+    Verdict,
+    WebObservation,
+)
 from bot.cli import main
 from bot.config import StatusConfig
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, owned_column, parse

@@ -10,7 +10,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.check.run import CheckResult
+from bot.check.model import CheckResult
 from bot.check.state import State
 from bot.config import Config
 from bot.parse.markdown import parse

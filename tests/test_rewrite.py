@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.check.judge import Judgement
-from bot.check.model import Outcome, PaperObservation, RepoObservation, Verdict
+from bot.check.model import Judgement, Outcome, PaperObservation, RepoObservation, Verdict
 from bot.config import StatusConfig
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, owned_column, parse
 from bot.parse.target import Kind

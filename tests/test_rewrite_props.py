@@ -8,8 +8,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.check.judge import Judgement
-from bot.check.model import Outcome, PaperObservation, RepoObservation, Verdict
+from bot.check.model import Judgement, Outcome, PaperObservation, RepoObservation, Verdict
 from bot.parse.markdown import NOTE_OPEN, Document, parse
 from bot.parse.target import Kind
 from bot.render.rewrite import rewrite

@@ -8,8 +8,8 @@ are what a refresh is for)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
+from bot import dates
 from bot.check.model import Observation
 from bot.check.providers.base import Provider
 from bot.check.state import Entry
@@ -20,12 +20,8 @@ def fresh(entry: Entry | None, now: str, days: float) -> bool:
     """Whether `entry` answered well less than `days` ago (and has not failed since)."""
     if entry is None or not days or entry.failures or entry.not_checked or not entry.last_ok:
         return False
-    try:
-        ok = datetime.fromisoformat(entry.last_ok.replace("Z", "+00:00"))
-        at = datetime.fromisoformat(now.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return 0 <= (at - ok).total_seconds() < days * 86400
+    age = dates.days_between(entry.last_ok, now)
+    return age is not None and 0 <= age < days
 
 
 def split(

@@ -16,11 +16,12 @@ network-down rule, GitHub or arXiv lost), and a request cut by the stop is no ev
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from bot import dates
 from bot.check.model import (
+    Judgement,
     Observation,
     Outcome,
     PaperObservation,
@@ -59,49 +60,6 @@ class Status:
     first_failure: str | None = None
     error: str | None = None
     dead: bool = False
-
-
-@dataclass
-class Judgement:
-    """The verdict on one link, with what it rests on."""
-
-    link: Link
-    verdict: Verdict
-    failures_in_a_row: int = 0
-    failing_since: str | None = None
-    error: str | None = None
-    not_checked: bool = False
-    observation: Observation | None = None
-    provider: str | None = None
-    moved_to: str | None = None  # the URL the list should use now
-    new_version: bool = False  # the paper has a version newer than linked / last seen
-    previous_version: int | None = None
-    stars_before: int | None = None
-    archive: str | None = None  # a dead web link's archived copy (the Wayback Machine)
-    # Not answered this run: `observation` is the last good one, so what the list shows
-    # stays put instead of flapping.
-    stale: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def failing(self) -> bool:
-        return self.verdict != Verdict.DEAD and self.failures_in_a_row > 0
-
-    @property
-    def repo(self) -> RepoObservation | None:
-        return self.observation if isinstance(self.observation, RepoObservation) else None
-
-    @property
-    def paper(self) -> PaperObservation | None:
-        return self.observation if isinstance(self.observation, PaperObservation) else None
-
-    @property
-    def web(self) -> WebObservation | None:
-        return self.observation if isinstance(self.observation, WebObservation) else None
-
-    @property
-    def withdrawn(self) -> bool:
-        return bool(self.paper and self.paper.withdrawn)
 
 
 def judge(
@@ -238,12 +196,7 @@ class _Judge:
 
 
 def _days(since: str, now: str) -> float:
-    try:
-        a = datetime.fromisoformat(since.replace("Z", "+00:00"))
-        b = datetime.fromisoformat(now.replace("Z", "+00:00"))
-    except ValueError:
-        return 0.0
-    return (b - a).total_seconds() / 86400
+    return dates.days_between(since, now) or 0.0
 
 
 def _verdict(

@@ -1,12 +1,18 @@
 """The data the check stage passes on: what a provider observed about one target this run
-(`Outcome` + a typed observation), what a reader is shown about it (`Facts`), and what
-one provider's batch returned (`ProviderResult`). Only the judge decides "dead"."""
+(`Outcome` + a typed observation), what a reader is shown about it (`Facts`), what one
+provider's batch returned (`ProviderResult`), the verdict on each link (`Judgement`) and
+the result of a whole run (`CheckResult`). Only the judge decides "dead"."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol, TypeVar
+
+from bot import dates
+from bot.check.state import State
+from bot.parse.markdown import Link
 
 T = TypeVar("T")
 
@@ -125,6 +131,84 @@ class RepoObservation:
         counts = (("★", self.stars),) if self.stars is not None else ()
         return Facts(counts=counts, activity=self.last_commit or self.pushed_at,
                      archived=self.archived)  # fmt: skip
+
+
+@dataclass
+class Judgement:
+    """The verdict on one link, with what it rests on."""
+
+    link: Link
+    verdict: Verdict
+    failures_in_a_row: int = 0
+    failing_since: str | None = None
+    error: str | None = None
+    not_checked: bool = False
+    observation: Observation | None = None
+    provider: str | None = None
+    moved_to: str | None = None  # the URL the list should use now
+    new_version: bool = False  # the paper has a version newer than linked / last seen
+    previous_version: int | None = None
+    stars_before: int | None = None
+    archive: str | None = None  # a dead web link's archived copy (the Wayback Machine)
+    # Not answered this run: `observation` is the last good one, so what the list shows
+    # stays put instead of flapping.
+    stale: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failing(self) -> bool:
+        return self.verdict != Verdict.DEAD and self.failures_in_a_row > 0
+
+    @property
+    def repo(self) -> RepoObservation | None:
+        return self.observation if isinstance(self.observation, RepoObservation) else None
+
+    @property
+    def paper(self) -> PaperObservation | None:
+        return self.observation if isinstance(self.observation, PaperObservation) else None
+
+    @property
+    def web(self) -> WebObservation | None:
+        return self.observation if isinstance(self.observation, WebObservation) else None
+
+    @property
+    def withdrawn(self) -> bool:
+        return bool(self.paper and self.paper.withdrawn)
+
+
+@dataclass
+class CheckResult:
+    verdicts: list[Judgement]
+    state: State
+    requests: dict[str, int]  # per service, retries included
+    notes: list[str] = field(default_factory=list)
+    down: set[str] = field(default_factory=set)  # services lost during the run
+    token_refused: bool = False
+    budget_spent_with_token: bool = False
+    counts: dict[str, int] = field(default_factory=dict)  # distinct targets per provider
+    interrupted: str | None = None  # the signal that stopped the run ("SIGINT")
+    answered: int = 0  # distinct targets with a good answer (the cache's included)
+
+    @property
+    def day(self) -> datetime:
+        """When the run was (its history's `updated`), for what is shown as of that day."""
+        return dates.parse(self.state.updated) or datetime.now(UTC)
+
+    @property
+    def incomplete(self) -> bool:
+        """Exit 3 (or 130/143 when interrupted): the check could not be completed."""
+        return (bool(self.down) or self.token_refused or self.budget_spent_with_token
+                or self.interrupted is not None)  # fmt: skip
+
+    @property
+    def incomplete_reason(self) -> str:
+        if self.interrupted:
+            return f"interrupted ({self.interrupted})"
+        if self.token_refused:
+            return "GitHub refused the token"
+        if self.budget_spent_with_token:
+            return "the GitHub API budget ran out"
+        return f"could not reach {', '.join(sorted(self.down))}"
 
 
 def rebuild(cls: type[T], data: dict) -> T | None:

@@ -14,14 +14,13 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
+from bot import dates
 from bot.check import cache, wayback
 from bot.check.collect import Work, collect
 from bot.check.http import Http, HttpSettings
-from bot.check.judge import Judgement, Rules, judge
-from bot.check.model import Outcome, ProviderResult, Verdict, WebObservation
+from bot.check.judge import Rules, judge
+from bot.check.model import CheckResult, Judgement, Outcome, ProviderResult, Verdict, WebObservation
 from bot.check.providers import REGISTRY, Context
 from bot.check.providers.github_api import TokenRefused
 from bot.check.state import State
@@ -34,36 +33,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (provider, advance, total)
 GRACE = 1.0  # seconds the providers get to return what they have once the run stops
 INTERRUPTED = "interrupted"  # state.meta: the last save came from a stopped run
-
-
-@dataclass
-class CheckResult:
-    verdicts: list[Judgement]
-    state: State
-    requests: dict[str, int]  # per service, retries included
-    notes: list[str] = field(default_factory=list)
-    down: set[str] = field(default_factory=set)  # services lost during the run
-    token_refused: bool = False
-    budget_spent_with_token: bool = False
-    counts: dict[str, int] = field(default_factory=dict)  # distinct targets per provider
-    interrupted: str | None = None  # the signal that stopped the run ("SIGINT")
-    answered: int = 0  # distinct targets with a good answer (the cache's included)
-
-    @property
-    def incomplete(self) -> bool:
-        """Exit 3 (or 130/143 when interrupted): the check could not be completed."""
-        return (bool(self.down) or self.token_refused or self.budget_spent_with_token
-                or self.interrupted is not None)  # fmt: skip
-
-    @property
-    def incomplete_reason(self) -> str:
-        if self.interrupted:
-            return f"interrupted ({self.interrupted})"
-        if self.token_refused:
-            return "GitHub refused the token"
-        if self.budget_spent_with_token:
-            return "the GitHub API budget ran out"
-        return f"could not reach {', '.join(sorted(self.down))}"
 
 
 def _order(state: State, section: str) -> Callable[[list[str]], list[str]]:
@@ -107,7 +76,7 @@ def _check(
     env: Mapping[str, str] | None,
     stop: Stop,
 ) -> CheckResult:
-    now = now or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = now or dates.now()
     env = dict(os.environ) if env is None else env
     work = collect(doc, cfg.check.exclude)
     http = Http(HttpSettings.from_config(cfg.check), stop)
@@ -254,4 +223,4 @@ def _discount_web_network_errors(web: ProviderResult, notes: list[str]) -> None:
                      "unreachable: not counted as failures")  # fmt: skip
 
 
-__all__ = ["CheckResult", "Work", "run_check"]
+__all__ = ["Work", "run_check"]

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 import requests
 
 from bot.check.http import Http, Sessions, net_error
-from bot.check.judge import Judgement
-from bot.check.model import Verdict, WebObservation
+from bot.check.model import Judgement, Verdict, WebObservation
 from bot.check.state import State
 from bot.config import Config
 

@@ -11,8 +11,6 @@ from typing import Any
 from bot import __version__
 from bot.errors import EXIT_INPUT
 
-COMMANDS = ("scan", "check", "review", "pr", "issue", "schedule")
-
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, like every input error

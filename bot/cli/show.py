@@ -3,8 +3,7 @@ Actions the annotations and the job summary; then the exit code of the check."""
 
 from __future__ import annotations
 
-from bot.check.model import Verdict
-from bot.check.run import CheckResult
+from bot.check.model import CheckResult, Verdict
 from bot.config import Config
 from bot.errors import EXIT_DEAD, EXIT_OK, IncompleteError
 from bot.pipeline import Evaluation

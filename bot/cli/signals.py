@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from bot.check.run import CheckResult
+from bot.check.model import CheckResult
 from bot.check.stop import Stop
 from bot.errors import Interrupted
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from github.Issue import Issue
 
-from bot.check.run import CheckResult
+from bot.check.model import CheckResult
 from bot.config import Config
 from bot.publish.platform import META_RE, Platform, PublishOutcome, meta_comment, read_meta
 from bot.render.fit import BODY, clip_title, fit

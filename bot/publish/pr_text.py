@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.check.run import CheckResult
+from bot.check.model import CheckResult
 from bot.config import Config
 from bot.publish.platform import meta_comment
 from bot.render.fit import BODY, clip_title, fit

@@ -27,12 +27,12 @@ import logging
 import re
 import sys
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from github.PullRequest import PullRequest
 
-from bot.check.run import CheckResult
+from bot import dates
+from bot.check.model import CheckResult
 from bot.check.state import DECLINED, NOTES, State
 from bot.config import Config
 from bot.errors import PublishError
@@ -57,12 +57,8 @@ def refresh_due(state: State, days: int, now: str) -> bool:
     last = state.meta.get(REFRESHED)
     if not days or not isinstance(last, str):
         return False
-    try:
-        a = datetime.fromisoformat(last.replace("Z", "+00:00"))
-        b = datetime.fromisoformat(now.replace("Z", "+00:00"))
-    except ValueError:
-        return True
-    return (b - a).days >= days
+    age = dates.days_between(last, now)
+    return age is None or age >= days
 
 
 def memory(state: State) -> dict[str, Any]:

@@ -13,7 +13,6 @@ own row. Widths are measured like remark does: UTF-16 code units of the source."
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.parse.markdown import COLUMN_MARK, Document, Row, Table
@@ -23,7 +22,6 @@ STEP = 8
 # still fits and does not re-pad every row of the table.
 SLACK = 12
 FALLBACK_HEADERS = ("Link status", "Status (awesome-monitor)")
-_DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*")
 
 
 def width(text: str) -> int:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+
+from bot import dates
 
 THRESHOLDS = (1_000, 10_000, 100_000, 1_000_000)
 COUNT_RE = re.compile(r"([★♥↓])\s?(\d+(?:\.\d+)?)([kM]?)")
@@ -48,14 +50,9 @@ def moved_enough(shown: int, now: int, ratio: float, minimum: int) -> bool:
 
 def activity(iso: str | None, today: datetime, recent_days: int, stale_days: int) -> str:
     """'' while recent, then the year (`2024`), then `stale since 2022`."""
-    if not iso:
+    when = dates.parse(iso)
+    if when is None:
         return ""
-    try:
-        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return ""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     age = (today - when).days
     if stale_days and age >= stale_days:
         return f"stale since {when.year}"

@@ -5,11 +5,8 @@ and commit message), so their numbers always agree."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from bot.check.judge import Judgement
-from bot.check.model import Verdict
-from bot.check.run import CheckResult
+from bot.check.model import CheckResult, Judgement, Verdict
 from bot.parse.target import Kind
 from bot.render.display import is_stale
 from bot.render.templating import month
@@ -39,15 +36,11 @@ class Groups:
         return any(getattr(self, f) for f in self.__dataclass_fields__)
 
 
-def run_day(result: CheckResult) -> datetime:
-    return datetime.fromisoformat((result.state.updated or "").replace("Z", "+00:00"))
-
-
 def groups(result: CheckResult, stale_after: int = 730) -> Groups:
     """What a maintainer cares about, one item per distinct link (first line)."""
     g = Groups()
     seen: set[tuple[str, str]] = set()
-    today = run_day(result)
+    today = result.day
 
     def add(name: str, v: Judgement, detail: str) -> None:
         key = (name, v.link.url)

@@ -10,21 +10,14 @@ import re
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.check.judge import Judgement
+from bot.check.model import CheckResult, Judgement
 from bot.check.providers import REGISTRY
-from bot.check.run import CheckResult
 from bot.config import Config
 from bot.files import write_output
 from bot.parse.markdown import Document, Link
 from bot.render.fit import SUMMARY, fit
 from bot.render.groups import groups, tally
 from bot.render.templating import environment
-
-LINK_KEYS = (
-    "url", "line", "kind", "verdict", "repo", "stars", "last_commit", "archived", "moved_to",
-    "arxiv_id", "arxiv_version", "arxiv_updated", "http_status", "failures_in_a_row", "error",
-)  # fmt: skip
-SUMMARY_KEYS = ("links", "dead", "archived", "moved", "new_versions", "unknown")
 
 
 def scan_entry(link: Link) -> dict[str, Any]:

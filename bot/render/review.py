@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.check.judge import Judgement
-from bot.check.model import Verdict
-from bot.check.run import CheckResult
+from bot.check.model import CheckResult, Judgement, Verdict
 from bot.config import Config
 from bot.parse.markdown import Link
 from bot.parse.target import Kind
 from bot.render.display import is_stale
-from bot.render.groups import run_day
 from bot.render.status import View, render_note
 from bot.render.templating import environment, month
 
@@ -97,7 +94,7 @@ def reviewed(
     link it repeats, `result` holds the verdicts of those that were checked."""
     by_start = {v.link.start: v for v in (result.verdicts if result else [])}
     env = environment(cfg.templates)
-    view = View(run_day(result), cfg.status) if result and result.state.updated else None
+    view = View(result.day, cfg.status) if result and result.state.updated else None
     block = set(cfg.review.fail_on)
     new = {a.start for a in added}
     out = []

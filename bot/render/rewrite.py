@@ -26,8 +26,7 @@ from datetime import UTC, datetime
 
 from jinja2 import Environment
 
-from bot.check.judge import Judgement
-from bot.check.model import Verdict
+from bot.check.model import Judgement, Verdict
 from bot.config import StatusConfig
 from bot.parse.markdown import (
     NOTE_CLOSE,

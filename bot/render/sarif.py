@@ -15,8 +15,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from bot import __version__
-from bot.check.judge import Judgement
-from bot.check.run import CheckResult
+from bot.check.model import CheckResult, Judgement
 from bot.config import Config
 from bot.files import write_output
 from bot.render.groups import Item, groups

@@ -16,8 +16,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from bot.check.judge import Judgement
-from bot.check.model import Facts, Verdict
+from bot.check.model import Facts, Judgement, Verdict
 from bot.config import StatusConfig
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN
 from bot.render.display import Shown, activity, format_count, moved_enough

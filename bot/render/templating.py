@@ -1,9 +1,11 @@
 """Rendering with jinja2: every text the bot shows or writes comes from a template in
-`bot/templates/`, which a config `[templates]` entry may override by name."""
+`bot/render/templates/`, which a config `[templates]` entry may override by name."""
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment, PackageLoader, StrictUndefined
@@ -11,8 +13,16 @@ from jinja2 import ChoiceLoader, DictLoader, Environment, PackageLoader, StrictU
 from bot.render.display import format_count
 
 
-def environment(overrides: dict[str, str] | None = None) -> Environment:
-    loaders = [DictLoader(dict(overrides or {})), PackageLoader("bot.render", "templates")]
+def environment(overrides: Mapping[str, str] | None = None) -> Environment:
+    """The one environment for a set of `[templates]` overrides: built once per process
+    (loading and compiling templates is the costly part), shared by every text the bot
+    renders. Jinja environments are safe to render from several threads."""
+    return _environment(tuple(sorted((overrides or {}).items())))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(overrides: tuple[tuple[str, str], ...]) -> Environment:
+    loaders = [DictLoader(dict(overrides)), PackageLoader("bot.render", "templates")]
     env = Environment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
