@@ -51,9 +51,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.people_referee import FRESH, NOTE, README, Event, Referee, Week  # noqa: E402
 from bot.check.providers import owner  # noqa: E402
+from bot.check.providers.arxiv import ArxivTarget  # noqa: E402
+from bot.check.providers.github_urls import GitHubKind, GitHubTarget  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.parse.markdown import Document, Link  # noqa: E402
-from bot.parse.target import Kind  # noqa: E402
 from bot.pipeline import parse_list  # noqa: E402
 from tests.emulators import web as w  # noqa: E402
 from tests.emulators.arxiv import ArxivEmulator  # noqa: E402
@@ -77,6 +78,11 @@ ITEM = re.compile(r"^(\s*[-*+] )")
 ROLES = ("A", "renamed", "removed", "note", "note2")
 
 
+def _targets(doc: Document, kind: type) -> list:
+    """The targets of `doc` of one provider's type."""
+    return [lk.target for lk in doc.links if isinstance(lk.target, kind)]
+
+
 class Story:
     """One list's world, the people in it, and the bench's record of what the bot did."""
 
@@ -96,7 +102,7 @@ class Story:
         (tmp / "awesome-monitor.toml").write_text(
             "[check]\nexclude = " + json.dumps([f"^{re.escape(u)}$" for u in real]) + "\n"
             "[pr]\nwrite_interval = 0.0\n", encoding="utf-8")  # fmt: skip
-        self.repos = sorted({lk.target.repo for lk in doc.links if lk.target.repo} - {LIST_REPO})
+        self.repos = sorted({t.repo for t in _targets(doc, GitHubTarget)} - {LIST_REPO})
         self.human: dict[str, str] = {}  # sha → what the person did
         self.renames: dict[str, str] = {}  # old URL → new URL
         self.notes_deleted: dict[str, int] = {}  # link URL → the week its note was deleted
@@ -112,23 +118,25 @@ class Story:
         per_line: dict[int, list[Link]] = {}
         for lk in doc.links:
             per_line.setdefault(lk.use_line, []).append(lk)
-        repos = [lk.target.repo_key for lk in doc.links if lk.target.repo_key]
-        papers = [lk.target.arxiv_id for lk in doc.links if lk.target.arxiv_id]
+        repos = [t.repo_key for t in _targets(doc, GitHubTarget)]
+        papers = [t.arxiv_id for t in _targets(doc, ArxivTarget)]
         items, pdfs = [], []
         for n, (lk, *more) in sorted(per_line.items()):
             t = lk.target
             if more:
                 continue
-            if (ITEM.match(lines[n - 1]) and t.kind == Kind.GITHUB_REPO and repos.count(t.repo_key)
-                    == 1 and lk.raw_url == f"https://github.com/{t.repo}"):  # fmt: skip
+            if (ITEM.match(lines[n - 1]) and isinstance(t, GitHubTarget)
+                    and t.kind == GitHubKind.REPO and repos.count(t.repo_key) == 1
+                    and lk.raw_url == f"https://github.com/{t.repo}"):  # fmt: skip
                 items.append(lk)
-            if t.kind == Kind.ARXIV and papers.count(t.arxiv_id) == 1 and not t.arxiv_version:
+            if (isinstance(t, ArxivTarget) and papers.count(t.arxiv_id) == 1
+                    and not t.arxiv_version):  # fmt: skip
                 pdfs.append(lk)
         n = len(ROLES)
         picked = {r: items[(2 * k + 1) * len(items) // (2 * n)] for k, r in enumerate(ROLES)}
         self.url = {r: lk.raw_url for r, lk in picked.items()}
-        self.name = {r: lk.target.repo for r, lk in picked.items()}
-        self.paper = pdfs[len(pdfs) // 3].target.arxiv_id
+        self.name = {r: lk.target.repo for r, lk in picked.items()}  # type: ignore[attr-defined]
+        self.paper = pdfs[len(pdfs) // 3].target.arxiv_id  # type: ignore[attr-defined]
         owner_, name = self.name["renamed"].split("/")
         self.new_name = f"{owner_}-renamed/{name}"
         a, note, note2 = self.name["A"], self.name["note"], self.name["note2"]

@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.check.providers import classify_links  # noqa: E402
+from bot.check.providers.arxiv import ArxivTarget  # noqa: E402
+from bot.check.providers.github_urls import GitHubTarget  # noqa: E402
 from bot.parse.markdown import parse  # noqa: E402
 from tests.review_contribution import contribution, fixed, prepare  # noqa: E402
 from tests.review_world import ReviewWorld  # noqa: E402
@@ -28,8 +30,8 @@ from tests.review_world import ReviewWorld  # noqa: E402
 def full_check_minimum(text: str) -> tuple[int, int, int]:
     """(GraphQL, arXiv, web) requests a full check of `text` needs at least."""
     doc = classify_links(parse(text))
-    repos = {lk.target.repo_key for lk in doc.links if lk.target.repo_key}
-    papers = {lk.target.arxiv_id for lk in doc.links if lk.target.arxiv_id}
+    repos = {t.repo_key for lk in doc.links if isinstance(t := lk.target, GitHubTarget)}
+    papers = {t.arxiv_id for lk in doc.links if isinstance(t := lk.target, ArxivTarget)}
     web = {lk.url for lk in doc.links if lk.kind in ("web", "github_page")
            and lk.url.startswith("http")}  # fmt: skip
     return math.ceil(len(repos) / 100), math.ceil(len(papers) / 100), len(web)

@@ -35,8 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.check.providers.arxiv import ArxivTarget  # noqa: E402
+from bot.check.providers.github_urls import GitHubTarget  # noqa: E402
 from bot.config import Config  # noqa: E402
-from bot.parse.target import Kind  # noqa: E402
 from bot.pipeline import parse_list  # noqa: E402
 from tests.emulators import web as w  # noqa: E402
 from tests.emulators.arxiv import ArxivEmulator  # noqa: E402
@@ -86,9 +87,10 @@ class Timeline:
         gh, ax, _ = build(doc, special=False)
         gh.add(LIST_REPO, files={"README.md": text}, stars=1)
         self.github, self.arxiv = GitHubEmulator(gh).start(), ArxivEmulator(ax).start()
-        self.repos = sorted({lk.target.repo for lk in doc.links if lk.target.repo_key} - {None})
+        self.repos = sorted({lk.target.repo for lk in doc.links
+                             if isinstance(lk.target, GitHubTarget)})  # fmt: skip
         self.papers = sorted({lk.target.arxiv_id for lk in doc.links
-                              if lk.target.kind == Kind.ARXIV and lk.target.arxiv_id})  # fmt: skip
+                              if isinstance(lk.target, ArxivTarget)})  # fmt: skip
         self.config = tmp / "awesome-monitor.toml"
         self.config.write_text('[check]\nexclude = ["^https://(cdn\\\\.rawgit\\\\.com|openreview'
                                '\\\\.net)/"]\n')  # fmt: skip

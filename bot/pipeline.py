@@ -30,11 +30,12 @@ class Evaluation:
         return self.rewritten.text if self.rewritten else self.doc.text
 
 
-def parse_list(text: str, cfg: Config) -> Document:
-    """The list's links, each claimed by the provider that checks it; those under the
-    `[check] exclude_sections` headings are ignored like those under a disable comment."""
+def parse_list(text: str, cfg: Config | None = None) -> Document:
+    """The list as the bot sees it: its links, each claimed by the provider that checks it;
+    those under the `[check] exclude_sections` headings are ignored like those under a
+    disable comment."""
     doc = parse(text)
-    ignore_sections(doc, cfg.check.exclude_sections)
+    ignore_sections(doc, cfg.check.exclude_sections if cfg else [])
     return classify_links(doc)
 
 

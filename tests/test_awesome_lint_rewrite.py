@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.check.providers.github_urls import GitHubKind
 from bot.config import StatusConfig
-from bot.parse.markdown import parse
-from bot.parse.target import Kind
+from bot.pipeline import parse_list
 from bot.render.rewrite import rewrite
 from bot.render.templating import environment
 from tests import awesome_lint as al
@@ -22,8 +22,8 @@ SAMPLE = ROOT / "data" / "awesome-image-classification-2019.md"
 
 def rewritten(text: str) -> str:
     """The list after the bot's rewrite, with some links dead, archived and moved."""
-    doc = parse(text)
-    repos = sorted({lk.raw_url for lk in doc.links if lk.target.kind == Kind.GITHUB_REPO})
+    doc = parse_list(text)
+    repos = sorted({lk.raw_url for lk in doc.links if lk.target.kind == GitHubKind.REPO})
     moved = {u: f"https://github.com/moved{i:03d}/r" for i, u in enumerate(repos[::13])}
     verdicts = fake_verdicts(doc, moved=moved, archived=set(repos[1::5]), dead=set(repos[2::7]))
     return rewrite(doc, verdicts, StatusConfig(), environment(), TODAY).text

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import config
-from bot.check.providers.huggingface import HubKind
+from bot.check import providers
 from bot.cli import main
 from bot.errors import ConfigError
 from bot.parse.target import Kind
@@ -106,7 +106,7 @@ def test_a_run_from_another_folder_uses_the_config_and_state_beside_the_list(
 
 
 def test_the_note_kinds_are_the_kinds_links_have() -> None:
-    kinds = {k.value for k in Kind if k is not Kind.INVALID} | {k.value for k in HubKind}
+    kinds = {name for name in providers.kinds() if name != Kind.INVALID}
     assert set(config.NOTE_KINDS) == kinds
     assert set(config.StatusConfig().note_kinds) == kinds
 

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.check.providers.arxiv import ArxivKind
+from bot.check.providers.github_urls import GitHubKind
 from bot.config import load
-from bot.parse.markdown import Syntax, parse
+from bot.parse.markdown import Syntax
 from bot.parse.target import Kind
+from bot.pipeline import parse_list
 from bot.render.sections import match_sections, row_name
 from tests.conftest import ROOT, corpus_files
 from tests.gfm_oracle import cmark_links, disagreement, marked, rendered_as
@@ -35,7 +38,7 @@ def _fences(text: str) -> list[tuple[int, int]]:
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_corpus_links_are_exact(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    doc = parse(text)
+    doc = parse_list(text)
     assert doc.links, "a real list has links"
     lines = text.splitlines()
     fences = _fences(text)
@@ -52,7 +55,7 @@ def test_every_http_url_outside_code_is_found(path: Path) -> None:
     a link's text (`[https://x](https://x)`) or not at all (a comment, an attribute):
     cmark-gfm judges, so a fence indented by a tab inside a list item is code too."""
     text = path.read_text(encoding="utf-8")
-    doc = parse(text)
+    doc = parse_list(text)
     spans = sorted((lk.start, lk.end) for lk in doc.links)
     starts = [a for a, _ in spans]
     rest = [
@@ -75,7 +78,7 @@ def _in_spans(offset: int, spans: list[tuple[int, int]], starts: list[int]) -> b
 
 
 def _renders_as_github_does(text: str) -> None:
-    doc = parse(text)
+    doc = parse_list(text)
     missing, extra = disagreement(text, doc)
     assert not missing, f"GitHub links these, the scanner does not: {dict(missing)}"
     assert not extra, f"the scanner reports these, GitHub does not link them: {dict(extra)}"
@@ -98,23 +101,23 @@ def test_sample_links_are_what_github_renders() -> None:
 @needs_corpus
 def test_same_repo_in_other_case_or_trailing_slash_is_one_repo() -> None:
     for path in CORPUS:
-        doc = parse(path.read_text(encoding="utf-8"))
+        doc = parse_list(path.read_text(encoding="utf-8"))
         by_key: dict[str, set[str]] = {}
         for lk in doc.links:
-            if lk.target.kind is Kind.GITHUB_REPO:
+            if lk.target.kind is GitHubKind.REPO:
                 by_key.setdefault(lk.target.repo_key, set()).add(lk.raw_url)
         for key, spellings in by_key.items():
             for s in spellings:
                 bare = re.split(r"[?#]", s.lower())[0].rstrip("/").removesuffix(".git")
                 assert bare.endswith("github.com/" + key), s
-    doc = parse("[a](https://github.com/Foo/Bar) [b](https://github.com/foo/bar/)\n")
+    doc = parse_list("[a](https://github.com/Foo/Bar) [b](https://github.com/foo/bar/)\n")
     assert len({lk.target.repo_key for lk in doc.links}) == 1
 
 
 @needs_corpus
 def test_2018_ssh_link_is_invalid_and_names_the_repo() -> None:
     path = next(p for p in CORPUS if p.name == "awesome-image-classification-2018.md")
-    doc = parse(path.read_text(encoding="utf-8"))
+    doc = parse_list(path.read_text(encoding="utf-8"))
     (bad,) = [lk for lk in doc.links if lk.target.kind is Kind.INVALID]
     assert bad.raw_url == "git@github.com:weiaicunzai/pytorch-cifar.git"
     assert bad.target.repo == "weiaicunzai/pytorch-cifar"
@@ -123,18 +126,18 @@ def test_2018_ssh_link_is_invalid_and_names_the_repo() -> None:
 def test_sample_sections_hold_their_links() -> None:
     """Every `### Name` section of the bundled sample owns the links under it."""
     text = SAMPLE.read_text(encoding="utf-8")
-    doc = parse(text)
+    doc = parse_list(text)
     papers = [s for s in doc.sections if s.level == 3]
     assert len(papers) > 40
     for s in papers:
         links = doc.links_in_section(s)
         assert links, s.title
         assert all(lk.section is s for lk in links)
-        assert any(lk.syntax is Syntax.INLINE and lk.target.kind is Kind.ARXIV for lk in links)
+        assert any(lk.syntax is Syntax.INLINE and lk.target.kind is ArxivKind.PAPER for lk in links)
 
 
 def test_sample_performance_table_rows_name_their_sections() -> None:
-    doc = parse(SAMPLE.read_text(encoding="utf-8"))
+    doc = parse_list(SAMPLE.read_text(encoding="utf-8"))
     (table,) = doc.tables
     matches = match_sections(doc, table, load(None).status.sections)
     unmatched = [row_name(table, table.rows[i]) for i, s in matches.items() if s is None]
@@ -146,7 +149,7 @@ def test_sample_performance_table_rows_name_their_sections() -> None:
 
 
 def test_config_mapping_overrides_a_guess() -> None:
-    doc = parse(SAMPLE.read_text(encoding="utf-8"))
+    doc = parse_list(SAMPLE.read_text(encoding="utf-8"))
     (table,) = doc.tables
     matches = match_sections(doc, table, {"Vgg": "ResNet"})
     first = row_name(table, table.rows[0])
@@ -159,7 +162,7 @@ def test_short_names_and_the_tables_own_heading_are_not_guessed() -> None:
         "## Examples\n[e](https://github.com/a/examples)\n"
         "## ResNet\n[r](https://github.com/a/resnet)\n"
     )
-    doc = parse(text)
+    doc = parse_list(text)
     (table,) = doc.tables
     matches = match_sections(doc, table)
     assert matches[0] is None  # "x" is not guessed inside "Examples", nor in "Models"

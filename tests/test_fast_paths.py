@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
 
-from bot.parse import target
+from bot.check.providers import github_urls, target_of
 from bot.parse.engine import NORMALISED, md, simple_children
+from bot.parse.target import classify as parse_target
 from bot.render.report import unified_diff
 from tests.conftest import ROOT, corpus_files
 
@@ -127,14 +128,14 @@ GITHUB = st.builds(
 @settings(max_examples=2000, deadline=None)
 @given(GITHUB)
 def test_the_repository_shortcut_classifies_as_the_general_path(url: str) -> None:
-    stripped = url.strip().strip("<>").strip()
-    assert target.classify(url) == target._classify(stripped)
+    parsed = parse_target(url)  # GitHub claims only web links
+    assert parsed.kind != "web" or github_urls.claim(parsed) == github_urls._claim(parsed.url)
 
 
 @pytest.mark.parametrize("url", ["https://github.com/o/r", "https://github.com/o/r.git"])
 def test_the_repository_shortcut_is_taken(url: str) -> None:
-    assert target._PLAIN_REPO.fullmatch(url)
-    assert target.classify(url).repo == "o/r"
+    assert github_urls._PLAIN_REPO.fullmatch(url)
+    assert target_of(url).repo == "o/r"
 
 
 lines = st.lists(st.sampled_from(["a\n", "b\n", "| x |\n", "\n", "- [r](u)\n"]), max_size=30)

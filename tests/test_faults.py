@@ -24,6 +24,9 @@ from typing import Any
 import pytest
 
 from bot.check import state as state_mod
+from bot.check.providers.arxiv import ArxivTarget
+from bot.check.providers.github_urls import GitHubTarget
+from bot.pipeline import parse_list
 from tests.conftest import ROOT
 from tests.emulators import web as w
 from tests.emulators.base import Fault
@@ -100,7 +103,7 @@ def expected_first_run(world: World) -> dict[str, str]:
     truth, out = world.truth, {}
     for link in _links(world):
         t = link.target
-        key = t.repo_key
+        key = t.repo_key if isinstance(t, GitHubTarget) else None
         if key:
             if key in truth.archived:
                 out[link.url] = "archived"
@@ -110,15 +113,13 @@ def expected_first_run(world: World) -> dict[str, str]:
                 out[link.url] = "unknown"
             else:
                 out[link.url] = "alive"
-        elif t.arxiv_id:
+        elif isinstance(t, ArxivTarget):
             out[link.url] = "unknown" if t.arxiv_id in truth.unknown_papers else "alive"
     return out
 
 
 def _links(world: World) -> list[Any]:
-    from bot.parse.markdown import parse
-
-    return parse(world.list_path.read_text(encoding="utf-8")).links
+    return parse_list(world.list_path.read_text(encoding="utf-8")).links
 
 
 def gh_lines(text: bytes) -> list[bytes]:

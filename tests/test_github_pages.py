@@ -15,10 +15,10 @@ import pytest
 import requests
 from graphql import GraphQLSchema, build_schema, parse, validate
 
-from bot.check.providers import classify, owner
+from bot.check.providers import owner, target_of
 from bot.check.providers.github import GitHub, GitHubPage
+from bot.check.providers.github_urls import GitHubKind
 from bot.parse.target import Kind
-from bot.parse.target import classify as parse_target
 from tests.emulators import web as w
 from tests.emulators.github_graphql import SCHEMA
 from tests.emulators.github_scenario import PullRequest, RepoSpec
@@ -29,7 +29,7 @@ SHA = "0123456789abcdef0123456789abcdef01234567"
 
 
 def claim(url: str) -> Any:
-    return classify(parse_target(url))
+    return target_of(url)
 
 
 # -- classification ------------------------------------------------------------------------
@@ -66,7 +66,7 @@ def test_pages_of_a_repository_are_claimed(
     url: str, repo: str, path: str, checks: dict[str, Any]
 ) -> None:
     t = claim(url)
-    assert isinstance(t, GitHubPage) and t.kind is Kind.GITHUB_PAGE
+    assert isinstance(t, GitHubPage) and t.kind is GitHubKind.PAGE
     assert (t.url, t.repo, t.path) == (url, repo, path)  # the URL as written: a web link
     assert {k: v for k in ("number", "sha", "tag") if (v := getattr(t, k)) is not None} == checks
 
@@ -94,8 +94,8 @@ def test_other_links_are_not_pages(url: str) -> None:
 
 
 def test_repositories_and_paths_are_unchanged() -> None:
-    assert claim("https://github.com/o/r").kind is Kind.GITHUB_REPO
-    assert claim("https://github.com/o/r/blob/main/a.md").kind is Kind.GITHUB_PATH
+    assert claim("https://github.com/o/r").kind is GitHubKind.REPO
+    assert claim("https://github.com/o/r/blob/main/a.md").kind is GitHubKind.PATH
 
 
 def test_a_page_is_github_s_with_a_token_and_the_web_s_without(

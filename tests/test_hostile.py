@@ -13,17 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.check.model import (
-    Judgement,
-    Outcome,
-    PaperObservation,
-    RepoObservation,
-    Verdict,
-    WebObservation,
-)
+from bot.check.model import Judgement, Outcome, Verdict
+from bot.check.providers.arxiv import ArxivTarget, PaperObservation
+from bot.check.providers.github_api import RepoObservation
+from bot.check.providers.github_urls import GitHubTarget
+from bot.check.providers.web import WebObservation
 from bot.cli import main
 from bot.config import StatusConfig
-from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, owned_column, parse
+from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, owned_column
+from bot.pipeline import parse_list
 from bot.render.rewrite import rewrite
 from bot.render.spans import NOTE_AT
 from bot.render.templating import environment
@@ -41,11 +39,11 @@ def alive(doc: Document) -> list[Judgement]:
     out = []
     for lk in doc.links:
         t = lk.target
-        if t.repo_key:
+        if isinstance(t, GitHubTarget):
             ro = RepoObservation(t.repo_key, Outcome.OK, stars=1234,
                                  last_commit="2024-03-01T00:00:00Z")  # fmt: skip
             out.append(Judgement(lk, Verdict.ALIVE, observation=ro))
-        elif t.arxiv_id:
+        elif isinstance(t, ArxivTarget):
             po = PaperObservation(t.arxiv_id, Outcome.OK, version=2, updated="2020-01-01")
             out.append(Judgement(lk, Verdict.ALIVE, observation=po))
         else:
@@ -99,7 +97,7 @@ def test_a_50000_link_list_parses_and_rewrites(tmp_path: Path) -> None:
             lines.append(f"- [item {k}]({url}) - thing {k}.")
         lines.append("")
     text = "\n".join(lines) + "\n"
-    doc = parse(text)
+    doc = parse_list(text)
     assert len(doc.links) == 50_000
     assert all(text[lk.start : lk.end] == lk.raw_url for lk in doc.links[::997])
     assert doc.links[-1].section is not None and doc.links[-1].section.title == "Part 99"
@@ -152,7 +150,7 @@ def test_deep_nesting_does_not_crash(world: World) -> None:
     emph = "*" * depth + "[e](https://github.com/own/b)" + "*" * depth + "\n"
     text = f"# Deep\n\n{quotes}\n{items}\n{brackets}\n{emph}"
     world.list_path.write_text(text, encoding="utf-8")
-    doc = parse(text)
+    doc = parse_list(text)
     assert all(text[lk.start : lk.end] == lk.raw_url for lk in doc.links)
     run = world.run("check", "--write")
     assert run.code == 0, run.err
@@ -173,7 +171,7 @@ def test_ragged_table_gets_one_status_column(world: World) -> None:
     run = world.run("check", "--write")
     assert run.code == 0, run.err
     out = world.list_path.read_text(encoding="utf-8")
-    doc = parse(out)
+    doc = parse_list(out)
     (table,) = doc.tables
     col = owned_column(table)
     assert col == 3 and len(table.rows) == 4
@@ -191,7 +189,7 @@ def test_unbalanced_html_is_survived(world: World) -> None:
         "<!-- a comment never closed [x](https://github.com/own/zzz)\n"
     )
     world.list_path.write_text(text, encoding="utf-8")
-    repos = {lk.target.repo for lk in parse(text).links}
+    repos = {lk.target.repo for lk in parse_list(text).links}
     assert repos == {"own/a", "own/b"}, "links in the open comment are not links"
     run = world.run("check", "--write")
     assert run.code == 0, run.err
@@ -300,7 +298,7 @@ hostile_text = st.lists(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_text)
 def test_fuzz_parse_spans_and_rewrite(text: str) -> None:
-    doc = parse(text)
+    doc = parse_list(text)
     for lk in doc.links:
         assert text[lk.start : lk.end] == lk.raw_url
         assert lk.start <= lk.end <= len(text) and lk.construct_end >= lk.end

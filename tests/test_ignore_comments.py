@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.parse.markdown import Syntax, parse
+from bot.pipeline import parse_list
 
 TOOLS = ["awesome-monitor", "markdown-link-check"]
 
@@ -148,5 +149,10 @@ def test_other_comments_and_the_bots_notes_are_not_directives() -> None:
 
 def test_ignored_links_keep_their_place_in_the_document() -> None:
     text = "<!-- awesome-monitor-disable-next-line -->\n- [a](https://github.com/o/r)\n"
-    (lk,) = parse(text).links
-    assert (lk.ignored, lk.line, lk.col_start, lk.target.repo) == (True, 2, 6, "o/r")
+    (lk,) = parse_list(text).links
+    assert (lk.ignored, lk.line, lk.col_start, lk.target.url) == (
+        True,
+        2,
+        6,
+        "https://github.com/o/r",
+    )

@@ -1,8 +1,12 @@
-"""URL classification: one identity per repo or paper, however it is spelled."""
+"""URL classification, as the parser and then the providers see a link: one identity per
+repository or paper, however it is spelled."""
 
 import pytest
 
-from bot.parse.target import Kind, classify
+from bot.check.providers import target_of as classify
+from bot.check.providers.arxiv import ArxivKind
+from bot.check.providers.github_urls import GitHubKind
+from bot.parse.target import Kind
 
 
 @pytest.mark.parametrize(
@@ -18,7 +22,7 @@ from bot.parse.target import Kind, classify
 )
 def test_repo_spellings_share_one_identity(url: str) -> None:
     t = classify(url)
-    assert t.kind is Kind.GITHUB_REPO
+    assert t.kind is GitHubKind.REPO
     assert t.repo_key == "owner/repo"
     assert t.url.lower() == "https://github.com/owner/repo"
 
@@ -35,7 +39,7 @@ def test_repo_spellings_share_one_identity(url: str) -> None:
 )  # fmt: skip
 def test_paths_inside_repos(url: str, ref: str, path: str) -> None:
     t = classify(url)
-    assert (t.kind, t.ref, t.path) == (Kind.GITHUB_PATH, ref, path)
+    assert (t.kind, t.ref, t.path) == (GitHubKind.PATH, ref, path)
     assert t.repo is not None
 
 
@@ -43,8 +47,6 @@ def test_paths_inside_repos(url: str, ref: str, path: str) -> None:
     "url",
     [
         "https://github.com/owner",
-        "https://github.com/owner/repo/issues/12",
-        "https://github.com/owner/repo/releases",
         "https://github.com/topics/python",
         "https://github.com/sponsors/someone",
         "https://gist.github.com/a/b",
@@ -52,6 +54,14 @@ def test_paths_inside_repos(url: str, ref: str, path: str) -> None:
 )
 def test_other_github_pages_are_web(url: str) -> None:
     assert classify(url).kind is Kind.WEB
+
+
+@pytest.mark.parametrize(
+    "url", ["https://github.com/owner/repo/issues/12", "https://github.com/owner/repo/releases"]
+)
+def test_pages_of_a_repository_are_its_pages(url: str) -> None:
+    t = classify(url)
+    assert (t.kind, t.url) == (GitHubKind.PAGE, url)  # a web link without a token
 
 
 @pytest.mark.parametrize(
@@ -69,7 +79,7 @@ def test_other_github_pages_are_web(url: str) -> None:
 )
 def test_arxiv(url: str, arxiv_id: str, version: int | None) -> None:
     t = classify(url)
-    assert (t.kind, t.arxiv_id, t.arxiv_version) == (Kind.ARXIV, arxiv_id, version)
+    assert (t.kind, t.arxiv_id, t.arxiv_version) == (ArxivKind.PAPER, arxiv_id, version)
 
 
 def test_arxiv_listing_pages_are_web() -> None:

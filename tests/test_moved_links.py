@@ -13,7 +13,8 @@ import pytest
 
 from bot.check.providers import classify as claim
 from bot.check.providers.github import GitHub
-from bot.parse.target import Kind, classify
+from bot.check.providers.github_urls import GitHubKind
+from bot.parse.target import classify
 from bot.render.spans import NOTE_AT
 from tests.world import World
 
@@ -139,8 +140,8 @@ def test_moved_url_keeps_the_rest(url: str, fixed: str) -> None:
 
 
 def test_moved_url_of_another_repository_is_none() -> None:
-    target = classify("https://github.com/o/r")
-    assert target.kind is Kind.GITHUB_REPO
+    target = claim(classify("https://github.com/o/r"))
+    assert target.kind is GitHubKind.REPO
     assert GitHub().moved_url(target, "https://github.com/o/other", "n/m") is None
     assert GitHub().moved_url(target, "https://github.com/x/r", "n/m") is None
     assert GitHub().moved_url(target, "https://github.com/o/r", "not-a-full-name") is None

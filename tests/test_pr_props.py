@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.check.model import CheckResult
 from bot.check.state import State
 from bot.config import Config
-from bot.parse.markdown import parse
+from bot.pipeline import parse_list
 from bot.publish.pr_text import render
 from bot.publish.pull_request import fingerprint
 from bot.render.edits import Memory
@@ -54,7 +54,7 @@ def lists(draw: st.DrawFn) -> str:
 )
 @given(text=lists(), data=st.data())
 def test_rewrite_fingerprint_and_pr_text_never_fail(text: str, data: st.DataObject) -> None:
-    doc = parse(text)
+    doc = parse_list(text)
     verdicts, _ = verdicts_for(doc, data)
     rw = rewrite(doc, verdicts, STATUS, ENV)
     items = [e.identity for e in rw.actionable]

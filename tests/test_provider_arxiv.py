@@ -8,8 +8,14 @@ from dataclasses import replace
 import pytest
 
 from bot.check.http import HttpSettings
-from bot.check.model import Outcome, PaperObservation, ProviderResult
-from bot.check.providers.arxiv import MALFORMED, NOT_FOUND, check_papers, parse_feed
+from bot.check.model import Outcome, ProviderResult
+from bot.check.providers.arxiv import (
+    MALFORMED,
+    NOT_FOUND,
+    PaperObservation,
+    check_papers,
+    parse_feed,
+)
 from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.base import Fault, Reply, Request
 

@@ -13,7 +13,7 @@ import pytest
 
 from bot.check.http import Http, HttpSettings
 from bot.check.model import Facts, Outcome, ProviderResult
-from bot.check.providers import REGISTRY, Context, classify, owner
+from bot.check.providers import REGISTRY, Context, owner, target_of
 from bot.check.providers.huggingface import (
     DISABLED,
     NO_PAPER,
@@ -28,7 +28,6 @@ from bot.check.state import Entry, State, from_json
 from bot.cli import main
 from bot.config import Config
 from bot.parse.target import Target
-from bot.parse.target import classify as parse_target
 from tests.conftest import SHARED, corpus_files
 from tests.emulators.base import Fault
 from tests.emulators.huggingface import HubEmulator, HubScenario
@@ -42,7 +41,7 @@ SETTINGS = HttpSettings(timeout=2.0, retries=1, backoff=0.01, max_wait=5.0, per_
 
 
 def target(url: str) -> Target:
-    return classify(parse_target(url))
+    return target_of(url)
 
 
 def check(
@@ -95,7 +94,7 @@ def test_claims_repositories_and_paper_pages(url: str, kind: str, repo_id: str, 
     t = target(url)
     assert isinstance(t, HubTarget)
     assert (t.kind.value, t.repo_id, t.url) == (kind, repo_id, normal)
-    assert t.repo is None and t.arxiv_id is None  # GitHub's and arXiv's fields stay unset
+    assert not hasattr(t, "repo") and not hasattr(t, "arxiv_id")  # others' fields: not its
     found = owner(t)
     assert found is not None and found[0] is HF
 

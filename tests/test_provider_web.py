@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 
 from bot.check.http import HttpSettings
-from bot.check.model import Outcome, WebObservation
-from bot.check.providers.web import check_urls
+from bot.check.model import Outcome
+from bot.check.providers.web import WebObservation, check_urls
 from tests.emulators.web import (
     DNS_FAIL_HOST,
     WebEmulator,

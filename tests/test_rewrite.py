@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.check.model import Judgement, Outcome, PaperObservation, RepoObservation, Verdict
+from bot.check.model import Judgement, Outcome, Verdict
+from bot.check.providers.arxiv import ArxivTarget, PaperObservation
+from bot.check.providers.github_api import RepoObservation
+from bot.check.providers.github_urls import GitHubKind, GitHubTarget
 from bot.config import StatusConfig
-from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, owned_column, parse
-from bot.parse.target import Kind
+from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, owned_column
+from bot.pipeline import parse_list
 from bot.render.display import format_count as format_stars
 from bot.render.rewrite import RewriteResult, rewrite
 from bot.render.spans import NOTE_AT
@@ -64,7 +67,7 @@ def fake_verdicts(
             )
         elif url in not_checked:
             v.verdict, v.not_checked, v.error = Verdict.UNKNOWN, True, "not checked"
-        elif t.repo_key:
+        elif isinstance(t, GitHubTarget):
             new = moved.get(url)
             v.observation = RepoObservation(
                 t.repo_key,
@@ -78,7 +81,7 @@ def fake_verdicts(
                 Verdict.MOVED if new else Verdict.ARCHIVED if url in archived else Verdict.ALIVE
             )
             v.moved_to = new
-        elif t.kind is Kind.ARXIV and t.arxiv_id:
+        elif isinstance(t, ArxivTarget):
             version = stars_of(url) % 8 + 1
             v.observation = PaperObservation(
                 t.arxiv_id, Outcome.OK, version=version, updated="2019-05-28T17:00:00Z"
@@ -94,15 +97,15 @@ def carry(verdicts: list[Judgement], doc: Document) -> list[Judgement]:
 
 
 def run(text: str, verdicts=None, status: StatusConfig = STATUS, env=None, **kw) -> RewriteResult:
-    doc = parse(text)
+    doc = parse_list(text)
     vs = fake_verdicts(doc, **kw) if verdicts is None else verdicts(doc)
     return rewrite(doc, vs, status, env or environment(), TODAY)
 
 
 def rewrite_again(first: RewriteResult, before: str, env=None, **kw) -> RewriteResult:
     """Rewrite the output with the verdicts of the first run carried over."""
-    doc1 = parse(before)
-    doc2 = parse(first.text)
+    doc1 = parse_list(before)
+    doc2 = parse_list(first.text)
     vs = carry(fake_verdicts(doc1, **kw), doc2)
     return rewrite(doc2, vs, STATUS, env or environment(), TODAY)
 
@@ -112,10 +115,10 @@ def strip_bot(out: str, original: str | Document, column: str = "Status", moved=
     the empty cells it padded short rows with), and with moved URLs put back. Found
     from the output's own structure; the input only says how many cells a row had."""
     text = NOTE_RE.sub("", out)
-    doc = parse(text)
+    doc = parse_list(text)
     had = {
         row.line: len(row.cells)
-        for t in (parse(original) if isinstance(original, str) else original).tables
+        for t in (parse_list(original) if isinstance(original, str) else original).tables
         for row in [t.header, t.delimiter, *t.rows]
     }
     cuts = []
@@ -144,13 +147,13 @@ def strip_bot(out: str, original: str | Document, column: str = "Status", moved=
 
 def link_set(text: str | Document, moved=()) -> list[tuple[str, str, int]]:
     back = {new: old for old, new in moved}
-    doc = parse(text) if isinstance(text, str) else text
+    doc = parse_list(text) if isinstance(text, str) else text
     return [(lk.syntax.value, back.get(lk.raw_url, lk.raw_url), lk.use_line) for lk in doc.links]
 
 
 def cells(text: str, column: str = "Status") -> list[list[str]]:
     """Status cell texts of each table that has the bot's column."""
-    doc = parse(text)
+    doc = parse_list(text)
     out = []
     for t in doc.tables:
         s = owned_column(t)
@@ -173,7 +176,7 @@ BIG_UNOFFICIAL = "https://github.com/kuangliu/pytorch-cifar/blob/master/models/p
 
 def test_sample_table_gets_a_status_cell_for_every_row(sample: str) -> None:
     r = run(sample, stars={OFFICIAL: 1234, BIG_UNOFFICIAL: 99_999})
-    doc = parse(r.text)
+    doc = parse_list(r.text)
     (table,) = doc.tables
     assert table.header.cells[-1].text.strip() == "Status <!-- awesome-monitor column -->"
     dashes = table.delimiter.cells[-1].text.strip()
@@ -211,7 +214,7 @@ def test_sample_every_code_and_pdf_line_gets_one_note(sample: str) -> None:
             ln,
         ), ln
     # Every repository or paper link outside the table has its note, right after it.
-    doc = parse(r.text)
+    doc = parse_list(r.text)
     (table,) = doc.tables
     ours = [
         lk
@@ -251,7 +254,7 @@ def test_sample_moved_repo_fixed_in_url_and_text(sample: str) -> None:
 def test_sample_changes_only_bot_owned_lines(sample: str) -> None:
     moved = {"https://github.com/nutszebra/prelu_net": "https://github.com/nz/prelu"}
     r = run(sample, moved=moved, dead={"https://arxiv.org/abs/1603.08029"})
-    doc = parse(sample)
+    doc = parse_list(sample)
     kinds = set(STATUS.note_kinds)
     (table,) = doc.tables
     allowed = {row.line for row in [table.header, table.delimiter, *table.rows]}
@@ -384,7 +387,7 @@ def test_existing_column_and_notes_are_updated_not_duplicated(readme: str) -> No
     first = run(readme)
     url = "https://github.com/alpha/alpha"
     # The next run: alpha died, zeta's official repository was archived.
-    doc = parse(first.text)
+    doc = parse_list(first.text)
     second = rewrite(
         doc,
         fake_verdicts(doc, dead={url}, archived={"https://github.com/zeta/official"}),
@@ -416,8 +419,8 @@ def test_links_in_the_status_column_are_the_bots_own(readme: str) -> None:
     r = run(readme, env=linking)
     assert link_set(r.text) == link_set(readme)
     in_cells = re.findall(r"\]\((https://arxiv\.org/abs/[\d.]+v\d)\)", r.text)
-    assert in_cells and not set(in_cells) & {lk.raw_url for lk in parse(r.text).links}
-    doc = parse(r.text)
+    assert in_cells and not set(in_cells) & {lk.raw_url for lk in parse_list(r.text).links}
+    doc = parse_list(r.text)
     again = rewrite(doc, fake_verdicts(doc), STATUS, linking, TODAY)
     assert again.text == r.text
 
@@ -518,14 +521,14 @@ def test_empty_status_in_an_open_row_is_stable() -> None:
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_corpus_rewrite_is_idempotent_and_keeps_links(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    doc = parse(text)
-    repos = sorted({lk.raw_url for lk in doc.links if lk.target.kind is Kind.GITHUB_REPO})
+    doc = parse_list(text)
+    repos = sorted({lk.raw_url for lk in doc.links if lk.target.kind is GitHubKind.REPO})
     moved = {u: f"https://github.com/moved{i:03d}/r" for i, u in enumerate(repos[::17])}
     kw = {"moved": moved, "archived": set(repos[1::5]), "dead": set(repos[2::11])}
     verdicts = fake_verdicts(doc, **kw)
     first = rewrite(doc, verdicts, STATUS, environment())
     assert first.changed
-    doc2 = parse(first.text)
+    doc2 = parse_list(first.text)
     assert rewrite(doc2, carry(verdicts, doc2), STATUS, environment()).text == first.text
     assert link_set(doc2, list(moved.items())) == link_set(doc)
     assert strip_bot(first.text, doc, moved=list(moved.items())) == text
@@ -539,7 +542,7 @@ def test_reference_use_then_inline_link_to_the_same_url() -> None:
         "[alpha](https://arxiv.org/abs/1409.1550)\n\n"
         "[ref0]: https://arxiv.org/abs/1409.1550\n[ref1]: https://github.com/o0/r0\n"
     )
-    doc = parse(text)
+    doc = parse_list(text)
     assert [(lk.syntax.value, lk.use_line) for lk in doc.links][:3] == [
         ("reference", 1),
         ("inline", 2),

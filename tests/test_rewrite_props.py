@@ -8,9 +8,12 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.check.model import Judgement, Outcome, PaperObservation, RepoObservation, Verdict
-from bot.parse.markdown import NOTE_OPEN, Document, parse
-from bot.parse.target import Kind
+from bot.check.model import Judgement, Outcome, Verdict
+from bot.check.providers.arxiv import ArxivTarget, PaperObservation
+from bot.check.providers.github_api import RepoObservation
+from bot.check.providers.github_urls import GitHubKind, GitHubTarget
+from bot.parse.markdown import NOTE_OPEN, Document
+from bot.pipeline import parse_list
 from bot.render.rewrite import rewrite
 from bot.render.templating import environment
 from tests.test_rewrite import STATUS, carry, link_set, strip_bot
@@ -158,7 +161,7 @@ def verdicts_for(doc: Document, data: st.DataObject) -> tuple[list[Judgement], d
     for lk in doc.links:
         url, t = lk.raw_url, lk.target
         if url not in state:
-            choices = STATES if t.kind is Kind.GITHUB_REPO else STATES[:-1]
+            choices = STATES if t.kind is GitHubKind.REPO else STATES[:-1]
             state[url] = data.draw(st.sampled_from(choices))
             stars[url] = data.draw(st.integers(0, 2_000_000))
             if state[url] == "moved":
@@ -175,7 +178,7 @@ def verdicts_for(doc: Document, data: st.DataObject) -> tuple[list[Judgement], d
             v.verdict, v.failures_in_a_row = Verdict.UNKNOWN, 1
         elif s == "not_checked":
             v.verdict, v.not_checked = Verdict.UNKNOWN, True
-        elif t.repo_key:
+        elif isinstance(t, GitHubTarget):
             new = moved.get(url)
             v.observation = RepoObservation(
                 t.repo_key,
@@ -189,7 +192,7 @@ def verdicts_for(doc: Document, data: st.DataObject) -> tuple[list[Judgement], d
                 Verdict.MOVED if new else Verdict.ARCHIVED if s == "archived" else Verdict.ALIVE
             )
             v.moved_to = new
-        elif t.kind is Kind.ARXIV and t.arxiv_id:
+        elif isinstance(t, ArxivTarget):
             v.observation = PaperObservation(
                 t.arxiv_id, Outcome.OK, version=stars[url] % 9 + 1, updated="2020-02-02T00:00:00Z"
             )
@@ -205,7 +208,7 @@ def verdicts_for(doc: Document, data: st.DataObject) -> tuple[list[Judgement], d
 )
 @given(text=documents(), data=st.data())
 def test_rewrite_changes_only_bot_regions_and_is_idempotent(text: str, data: st.DataObject):
-    doc = parse(text)
+    doc = parse_list(text)
     verdicts, moved = verdicts_for(doc, data)
     result = rewrite(doc, verdicts, STATUS, ENV)
     out = result.text
@@ -215,7 +218,7 @@ def test_rewrite_changes_only_bot_regions_and_is_idempotent(text: str, data: st.
     # Same lines, same line endings, the same links (moved aside).
     assert out.splitlines(keepends=True).__len__() == text.splitlines(keepends=True).__len__()
     assert out.count("\r\n") == text.count("\r\n") and out.count("\n") == text.count("\n")
-    doc2 = parse(out)
+    doc2 = parse_list(out)
     assert link_set(doc2, pairs) == link_set(doc)
     # Idempotent: the same verdicts again change nothing.
     again = rewrite(doc2, carry(verdicts, doc2), STATUS, ENV)

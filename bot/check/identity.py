@@ -1,22 +1,18 @@
 """The same target, however it is written: what makes a new link a duplicate of one the list
 already has.
 
-Most of it is what the parser and the providers already know. The parser's classification
-(`bot.parse.target.classify`) gives a repository link without `.git`, a trailing slash,
-`www.` or the scheme it was written with, and an arXiv link as its bare id whatever its
-`abs`/`pdf`/`.pdf`/`vN` form; each provider's `key` (`bot.check.providers.owner`) is its one
-check per target: a repository's lower-cased `owner/name`, a paper's id, a Hugging Face
-repository's type and lower-cased id. Added here: a file or page inside a repository is its
-own target (the provider checks it with its repository, under the repository's key), and a
-web address is the same page with `http` or `https`, with or without `www.`, a default port
-or a trailing slash, and the host in any case."""
+Each provider says the identity of its own targets (`Provider.identity`): a repository in
+any case, with or without `.git` or a trailing slash; a file or a page inside it by
+repository and path; a paper by its id whatever its version or page; a Hub repository by
+type and id. What is left here is generic: a web address is the same page with `http` or
+`https`, with or without `www.`, a default port or a trailing slash, and the host in any
+case."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from bot.check.providers import owner
-from bot.check.providers.github import GitHubPage
+from bot.check.providers import REGISTRY
 from bot.parse.markdown import Link
 from bot.parse.target import Kind, Target
 
@@ -26,18 +22,14 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 def identity(target: Target) -> tuple[str, str] | None:
     """(what, key): equal for two links to the same target; None for what is no target
     (relative links, `mailto:`, a malformed address naming nothing)."""
-    if target.kind == Kind.GITHUB_PATH and target.repo_key:
-        return "github", f"{target.repo_key} {target.ref}:{(target.path or '').strip('/')}"
-    if isinstance(target, GitHubPage) and target.repo_key:
-        parts = urlsplit(target.url)
-        tail = (f"?{parts.query}" if parts.query else "") + (
-            f"#{parts.fragment}" if parts.fragment else "")  # fmt: skip
-        return "github", f"{target.repo_key} {(target.path or '').strip('/')}{tail}"
-    if target.kind in (Kind.WEB, Kind.GITHUB_PAGE):
+    for p in REGISTRY:
+        found = p.identity(target)
+        if found is not None:
+            return p.name, found
+    if target.kind == Kind.WEB:
         web = web_identity(target.url)
         return ("web", web) if web else None
-    found = owner(target)
-    return (found[0].name, found[1]) if found else None
+    return None
 
 
 def web_identity(url: str) -> str | None:

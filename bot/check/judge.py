@@ -17,27 +17,16 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from bot import dates
-from bot.check.model import (
-    Judgement,
-    Observation,
-    Outcome,
-    PaperObservation,
-    ProviderResult,
-    RepoObservation,
-    Verdict,
-    WebObservation,
-)
-from bot.check.providers import Provider, classify, owner
+from bot.check.model import Judgement, Observation, Outcome, ProviderResult, Verdict
+from bot.check.providers import Provider, owner, target_of
 from bot.check.redirects import refusal
 from bot.check.state import Entry, State
 from bot.parse.markdown import Link
 from bot.parse.target import Kind
-from bot.parse.target import classify as parse_target
 
-PARTS = "paths"  # the state section of targets inside others (files in repositories)
+INSIDE = "paths"  # the history's section of what is inside a target (files in repositories)
 
 
 @dataclass(frozen=True)
@@ -82,12 +71,12 @@ def judge(
         p, key = found
         res = results.get(p.name, ProviderResult())
         obs = res.observations.get(key)
-        if obs is None or (p.section, key) in statuses:
+        if obs is None or (p.history, key) in statuses:
             continue
         if key in res.cached:  # its history stands as it is: the cache must expire
-            statuses[(p.section, key)] = Status(Outcome.OK)
+            statuses[(p.history, key)] = Status(Outcome.OK)
             continue
-        statuses[(p.section, key)] = j.update(p.section, key, obs.outcome, obs.error, obs)
+        statuses[(p.history, key)] = j.update(p.history, key, obs.outcome, obs.error, obs)
         if obs.moved_to and obs.outcome is Outcome.OK:
             _carry_history(new, p, link, key, obs.moved_to)
     verdicts = []
@@ -98,8 +87,8 @@ def judge(
         else:
             p, key = found
             obs = results.get(p.name, ProviderResult()).observations.get(key)
-            before = state.section(p.section).get(key)
-            v = _verdict(j, p, link, obs, statuses.get((p.section, key)), before, rules)
+            before = state.section(p.history).get(key)
+            v = _verdict(j, p, link, obs, statuses.get((p.history, key)), before, rules)
         if link.target.kind == Kind.INVALID:
             fix = f"; use {link.target.suggestion}" if link.target.suggestion else ""
             v.error = f"malformed link: {link.target.problem}{fix}"
@@ -110,15 +99,13 @@ def judge(
 def _carry_history(state: State, p: Provider, link: Link, key: str, moved_to: str) -> None:
     """The list will link the new name: its history starts from the old one's."""
     url = p.moved_url(link.target, link.target.url, moved_to)
-    found = owner(classify(parse_target(url))) if url else None
+    found = owner(target_of(url)) if url else None
     if found is None or found[1] == key:
         return
-    entry = copy.deepcopy(state.section(p.section)[key])
+    entry = copy.deepcopy(state.section(p.history)[key])
     entry.data.pop("moved_to", None)
-    if "full_name" in entry.data:
-        entry.data.update(repo=found[1], full_name=moved_to)
-    entry.etag = None
-    state.section(p.section).setdefault(found[1], entry)
+    entry.etag = None  # a validator of the old name's answer
+    state.section(p.history).setdefault(found[1], entry)
 
 
 class _Judge:
@@ -126,14 +113,14 @@ class _Judge:
         self.state, self.now, self.rules = state, now, rules
 
     def update(
-        self, section: str, key: str, outcome: Outcome, error: str | None, obs: Any
+        self, section: str, key: str, outcome: Outcome, error: str | None, obs: Observation | None
     ) -> Status:
         if outcome is not Outcome.OK and not self.rules.count_failures:
             return self._unchanged(self.state.section(section).get(key), outcome, error)
         entry = self.state.section(section).setdefault(key, Entry())
         entry.first_seen = entry.first_seen or self.now
         entry.not_checked = outcome is Outcome.NOT_CHECKED
-        if getattr(obs, "server_error", False) and outcome is Outcome.UNKNOWN:
+        if obs is not None and obs.server_error and outcome is Outcome.UNKNOWN:
             entry.server_errors += 1
             entry.first_server_error = entry.first_server_error or self.now
         elif outcome is not Outcome.NOT_CHECKED:  # any other answer ends the streak
@@ -180,18 +167,17 @@ class _Judge:
             return False
         return _days(entry.first_failure, self.now) >= self.rules.dead_after_days
 
-    def _remember(self, entry: Entry, obs: Any) -> None:
-        data = asdict(obs)
+    def _remember(self, entry: Entry, obs: Observation) -> None:
+        data = asdict(obs)  # type: ignore[call-overload]  # every observation is a dataclass
         data.pop("outcome", None)
-        if isinstance(obs, RepoObservation):
-            entry.etag = obs.etag or entry.etag
-            data.pop("etag", None)
-        counts = obs.facts().counts
-        if counts and (not entry.stars or entry.stars[-1][1] != counts[0][1]):
-            entry.stars.append([self.now, counts[0][1]])
+        data.pop("etag", None)  # kept beside the data, as the validator of the next request
+        entry.etag = obs.etag or entry.etag
+        facts = obs.facts()
+        if facts.counts and (not entry.stars or entry.stars[-1][1] != facts.counts[0][1]):
+            entry.stars.append([self.now, facts.counts[0][1]])
             del entry.stars[: -self.rules.star_history]
-        if isinstance(obs, PaperObservation) and obs.version:
-            entry.version = obs.version
+        if facts.version:
+            entry.version = facts.version
         entry.data = {k: v for k, v in data.items() if v not in (None, [], {}, False)}
 
 
@@ -216,16 +202,15 @@ def _verdict(
         v.stars_before = before.stars[-1][1]
     if st.outcome is not Outcome.OK:
         return _restored(_failing(v, st), p, before)
-    part = p.part(link.target, obs)
-    if part is not None:
-        part_key, exists = part
+    inside = p.inside(link.target, obs)
+    if inside is not None:
+        exists = inside.exists
         outcome = Outcome.UNKNOWN if exists is None else Outcome.OK if exists else Outcome.FAIL
-        what = "file or folder" if link.target.kind == Kind.GITHUB_PATH else link.target.path
-        err = f"{what} not found in the repository" if exists is False else None
-        ps = j.update(PARTS, part_key, outcome, err, None)
+        err = inside.missing if exists is False else None
+        ps = j.update(INSIDE, inside.key, outcome, err, None)
         if ps.outcome is Outcome.FAIL:
             return _failing(v, ps)
-        # A part not checked this run (budget) shows its repository's status.
+        # Something inside not checked this run (a budget) shows its target's status.
     if obs.moved_to:
         v.verdict = Verdict.MOVED
         v.moved_to = p.moved_url(link.target, link.raw_url, obs.moved_to)
@@ -233,16 +218,16 @@ def _verdict(
         v.verdict = Verdict.ARCHIVED
     else:
         v.verdict = Verdict.ALIVE
-    if isinstance(obs, WebObservation) and obs.permanent_redirect:
-        v.moved_to = obs.permanent_redirect  # reported; fixed only when allowed
-        why = refusal(link.url, obs.permanent_redirect, rules.redirect_domains)
+    if obs.redirect:
+        v.moved_to = obs.redirect  # reported; fixed only when allowed
+        why = refusal(link.url, obs.redirect, rules.redirect_domains)
         if rules.fix_redirects and why is None:
             v.verdict = Verdict.MOVED
         elif rules.fix_redirects:
             v.notes.append(f"redirect not written: {why}")
     version = obs.facts().version
     if version:
-        v.previous_version = link.target.arxiv_version or (before.version if before else None)
+        v.previous_version = link.target.linked_version or (before.version if before else None)
         v.new_version = bool(v.previous_version and version > v.previous_version)
     return v
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from bot import dates
 from bot.check.state import State
@@ -39,98 +39,75 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True)
 class Facts:
-    """What a reader of the list is shown about a live target, whatever its service."""
+    """What a reader of the list is shown about a live target, whatever its service. Each
+    observation says which of them it has; what is not known stays empty."""
 
-    counts: tuple[tuple[str, int], ...] = ()  # ("★", 1234), ("♥", 56), ("↓", 7890)
-    activity: str | None = None  # ISO date of the last commit or modification
-    archived: bool = False
-    version: int | None = None  # arXiv: the latest version
-    version_date: str | None = None
-    labels: tuple[str, ...] = ()  # "gated", "withdrawn", …
+    counts: tuple[tuple[str, int], ...] = ()  # ("★", 1234), ("♥", 56): the first speaks for a row
+    activity: str | None = None  # ISO date of the last commit: code repositories only
+    archived: bool = False  # read-only at its owner's wish, still reachable
+    archived_at: str | None = None  # ISO date it was archived, when known
+    version: int | None = None  # a document's latest version (a paper's vN): a newer one is news
+    version_date: str | None = None  # ISO date of that version
+    version_url: str | None = None  # that version's page, for a template that links it
+    labels: tuple[str, ...] = ()  # "gated", "withdrawn", …: shown as they are
 
 
 class Observation(Protocol):
-    """One provider's answer about one target."""
+    """One provider's answer about one target: everything the judge, the history and the
+    outputs read of it, whatever the service (each observation type declares every one)."""
 
     outcome: Outcome
-    error: str | None
+    error: str | None  # why it failed or could not tell, in a few words
     http_status: int | None
+    moved_to: str | None  # the target's new identity (`owner/name`), when renamed
+    archived: bool
+    server_error: bool  # the target itself answered 5xx (dead after `dead_after_days_5xx`)
+    network_error: str | None  # "dns" or "connect": no answer at all (may be our network)
+    etag: str | None  # kept with the history and sent next run: an unchanged answer is free
 
     @property
-    def moved_to(self) -> str | None: ...  # the target's new identity, when renamed
-
-    @property
-    def archived(self) -> bool: ...
+    def redirect(self) -> str | None:
+        """Where a chain of permanent redirects ends, when the list may take it."""
+        ...
 
     def facts(self) -> Facts: ...
 
-
-@dataclass
-class WebObservation:
-    url: str
-    outcome: Outcome
-    http_status: int | None = None
-    final_url: str | None = None
-    # Each hop of the redirect chain: (status, absolute target URL).
-    redirects: list[tuple[int, str]] = field(default_factory=list)
-    # Set when every hop is permanent (301/308): the URL the list should use.
-    permanent_redirect: str | None = None
-    error: str | None = None
-    # "dns" or "connect" when no HTTP answer came at all: such a failure may be ours.
-    network_error: str | None = None
-    moved_to: str | None = None  # web links are never "moved": redirects are reported
-    archived: bool = False
-    server_error: bool = False  # the page itself answered 5xx (not a bot challenge)
-
-    def facts(self) -> Facts:
-        return Facts()
+    def report_fields(self, stale: bool) -> dict[str, Any]:
+        """Its values in the `check --json` report (the keys its provider declares);
+        `stale`: this is the last good observation, shown while the link has no answer."""
+        ...
 
 
-@dataclass
-class PaperObservation:
-    arxiv_id: str  # without version
-    outcome: Outcome
-    version: int | None = None  # latest version
-    updated: str | None = None  # ISO 8601, date of the latest version
-    published: str | None = None  # ISO 8601, date of v1
-    title: str | None = None
-    journal_ref: str | None = None
-    withdrawn: bool = False
-    error: str | None = None
-    http_status: int | None = None
-    moved_to: str | None = None
-    archived: bool = False
+@dataclass(frozen=True)
+class LinkKind:
+    """A kind of link (`scan` names each link's kind) and what it means for the outputs."""
 
-    def facts(self) -> Facts:
-        return Facts(version=self.version, version_date=self.updated,
-                     labels=("withdrawn",) if self.withdrawn else ())  # fmt: skip
+    name: str  # `github_repo`, `web`, …: what `[status] note_kinds` names
+    alive_note: bool = True  # an alive link gets a note with its facts (a page: only dead)
+    row_speaker: bool = True  # its facts may speak for a table row (a page is only counted)
+    noted_by_default: bool = True  # in the default `[status] note_kinds`
+    stale_listed: bool = False  # listed as stale when its activity is old (a repository)
 
 
-@dataclass
-class RepoObservation:
-    repo: str  # owner/name as asked (normalised lower case)
-    outcome: Outcome
-    full_name: str | None = None  # what GitHub calls it now
-    moved_to: str | None = None  # new owner/name when renamed or transferred
-    stars: int | None = None
-    archived: bool = False
-    archived_at: str | None = None
-    disabled: bool = False
-    is_empty: bool = False
-    pushed_at: str | None = None
-    last_commit: str | None = None
-    # "ref:path" -> True (exists), False (gone), None (not checked)
-    paths: dict[str, bool | None] = field(default_factory=dict)
-    # issue or pull request number -> True (exists), False (gone), None (not checked)
-    numbers: dict[str, bool | None] = field(default_factory=dict)
-    etag: str | None = None
-    http_status: int | None = None
-    error: str | None = None
+@dataclass(frozen=True)
+class Inside:
+    """A link to something inside a checked target (a file in a repository): its own key
+    in the history, whether it exists (None: not checked this run), and what to say when
+    it does not."""
 
-    def facts(self) -> Facts:
-        counts = (("★", self.stars),) if self.stars is not None else ()
-        return Facts(counts=counts, activity=self.last_commit or self.pushed_at,
-                     archived=self.archived)  # fmt: skip
+    key: str
+    exists: bool | None
+    missing: str  # "file or folder not found in the repository"
+
+
+class CredentialsRefused(Exception):  # noqa: N818 - what it says, not an "Error"
+    """A service refused the credentials it was given: nothing can be checked with them,
+    and the run is incomplete. `str()` is the service's answer; `reason` says it in the
+    run's summary, `hint` what to do."""
+
+    def __init__(self, message: str, reason: str, hint: str) -> None:
+        super().__init__(message)
+        self.reason, self.hint = reason, hint
 
 
 @dataclass
@@ -146,7 +123,7 @@ class Judgement:
     observation: Observation | None = None
     provider: str | None = None
     moved_to: str | None = None  # the URL the list should use now
-    new_version: bool = False  # the paper has a version newer than linked / last seen
+    new_version: bool = False  # a version newer than the link names, or than last seen
     previous_version: int | None = None
     stars_before: int | None = None
     archive: str | None = None  # a dead web link's archived copy (the Wayback Machine)
@@ -159,22 +136,6 @@ class Judgement:
     def failing(self) -> bool:
         return self.verdict != Verdict.DEAD and self.failures_in_a_row > 0
 
-    @property
-    def repo(self) -> RepoObservation | None:
-        return self.observation if isinstance(self.observation, RepoObservation) else None
-
-    @property
-    def paper(self) -> PaperObservation | None:
-        return self.observation if isinstance(self.observation, PaperObservation) else None
-
-    @property
-    def web(self) -> WebObservation | None:
-        return self.observation if isinstance(self.observation, WebObservation) else None
-
-    @property
-    def withdrawn(self) -> bool:
-        return bool(self.paper and self.paper.withdrawn)
-
 
 @dataclass
 class CheckResult:
@@ -183,8 +144,8 @@ class CheckResult:
     requests: dict[str, int]  # per service, retries included
     notes: list[str] = field(default_factory=list)
     down: set[str] = field(default_factory=set)  # services lost during the run
-    token_refused: bool = False
-    budget_spent_with_token: bool = False
+    refused: str | None = None  # a service refused its credentials ("GitHub refused the token")
+    cut_short: str | None = None  # a service's part could not finish ("… budget ran out")
     counts: dict[str, int] = field(default_factory=dict)  # distinct targets per provider
     interrupted: str | None = None  # the signal that stopped the run ("SIGINT")
     answered: int = 0  # distinct targets with a good answer (the cache's included)
@@ -197,17 +158,17 @@ class CheckResult:
     @property
     def incomplete(self) -> bool:
         """Exit 3 (or 130/143 when interrupted): the check could not be completed."""
-        return (bool(self.down) or self.token_refused or self.budget_spent_with_token
+        return (bool(self.down) or self.refused is not None or self.cut_short is not None
                 or self.interrupted is not None)  # fmt: skip
 
     @property
     def incomplete_reason(self) -> str:
         if self.interrupted:
             return f"interrupted ({self.interrupted})"
-        if self.token_refused:
-            return "GitHub refused the token"
-        if self.budget_spent_with_token:
-            return "the GitHub API budget ran out"
+        if self.refused:
+            return self.refused
+        if self.cut_short:
+            return self.cut_short
         return f"could not reach {', '.join(sorted(self.down))}"
 
 
@@ -232,4 +193,7 @@ class ProviderResult:
     lost: bool = False
     # The service's rate-limit budget ran out before every target was asked.
     budget_spent: bool = False
+    # Why its part leaves the run incomplete although the service answered (a budget that
+    # no later run can make up for, unlike one that only leaves some links for next run).
+    incomplete: str | None = None
     notes: list[str] = field(default_factory=list)

@@ -20,9 +20,15 @@ from bot.check import cache, wayback
 from bot.check.collect import Work, collect
 from bot.check.http import Http, HttpSettings
 from bot.check.judge import Rules, judge
-from bot.check.model import CheckResult, Judgement, Outcome, ProviderResult, Verdict, WebObservation
+from bot.check.model import (
+    CheckResult,
+    CredentialsRefused,
+    Judgement,
+    Outcome,
+    ProviderResult,
+    Verdict,
+)
 from bot.check.providers import REGISTRY, Context
-from bot.check.providers.github_api import TokenRefused
 from bot.check.state import State
 from bot.check.stop import Stop
 from bot.config import Config
@@ -35,11 +41,11 @@ GRACE = 1.0  # seconds the providers get to return what they have once the run s
 INTERRUPTED = "interrupted"  # state.meta: the last save came from a stopped run
 
 
-def _order(state: State, section: str) -> Callable[[list[str]], list[str]]:
+def _order(state: State, history: str) -> Callable[[list[str]], list[str]]:
     """Never-checked and skipped-last-time first, then the longest unchecked."""
 
     def order(keys: list[str]) -> list[str]:
-        entries = state.section(section)
+        entries = state.section(history)
 
         def rank(key: str) -> tuple[int, str]:
             e = entries.get(key)
@@ -64,102 +70,83 @@ def run_check(
     """The check of `doc`; `stop` ends it early (a first signal only sets it meanwhile)."""
     stop = stop or Stop()
     with stop.graceful():
-        return _check(doc, cfg, state, progress, now, env, stop)
+        run = _Run(doc, cfg, state, progress, now or dates.now(), env, stop)
+        return run.judged(_providers(run.provider, stop))
 
 
-def _check(
-    doc: Document,
-    cfg: Config,
-    state: State,
-    progress: Progress | None,
-    now: str | None,
-    env: Mapping[str, str] | None,
-    stop: Stop,
-) -> CheckResult:
-    now = now or dates.now()
-    env = dict(os.environ) if env is None else env
-    work = collect(doc, cfg.check.exclude)
-    http = Http(HttpSettings.from_config(cfg.check), stop)
-    tick = progress or (lambda name, n, total: None)
-    flags = {"token_refused": False, "budget": False}
-    notes: list[str] = []
+class _Run:
+    """One run's shared parts: the work, the HTTP policy, the notes, what was refused."""
 
-    def run(p_index: int) -> ProviderResult | None:
-        p = REGISTRY[p_index]
-        targets = work.targets.get(p.name, [])
+    def __init__(self, doc: Document, cfg: Config, state: State, progress: Progress | None,
+                 now: str, env: Mapping[str, str] | None, stop: Stop) -> None:  # fmt: skip
+        self.cfg, self.state, self.now, self.stop = cfg, state, now, stop
+        self.env = dict(os.environ) if env is None else env
+        self.work = collect(doc, cfg.check.exclude)
+        self.http = Http(HttpSettings.from_config(cfg.check), stop)
+        self.tick = progress or (lambda name, n, total: None)
+        self.notes: list[str] = []
+        self.refused: str | None = None  # a service refused its credentials
+
+    def provider(self, index: int) -> ProviderResult | None:
+        """Run one provider on its targets (those the cache cannot answer)."""
+        p, cfg = REGISTRY[index], self.cfg
+        targets = self.work.targets.get(p.name, [])
         if not targets:
             return None
-        total = work.counts.get(p.name, len(targets))
-        entries = state.section(p.section)
-        ask, reused = cache.split(p, targets, entries, now, cfg.check.recheck_after)
-        tick(p.name, len(reused), total)  # the total shows from the start
-        ctx = Context(http=http, config=cfg, env=env, previous=entries,
-                      progress=lambda n: tick(p.name, n, total),
-                      order=_order(state, p.section))  # fmt: skip
+        total = self.work.counts.get(p.name, len(targets))
+        entries = self.state.section(p.history)
+        ask, reused = cache.split(p, targets, entries, self.now, cfg.check.recheck_after)
+        self.tick(p.name, len(reused), total)  # the total shows from the start
+        ctx = Context(http=self.http, config=cfg, env=self.env, previous=entries,
+                      progress=lambda n: self.tick(p.name, n, total),
+                      order=_order(self.state, p.history))  # fmt: skip
         try:
             res = p.check(ask, ctx) if ask else ProviderResult()
-        except TokenRefused as exc:
-            flags["token_refused"] = True
-            notes.append(f"{exc}: check GITHUB_TOKEN")
+        except CredentialsRefused as exc:
+            self.refused = self.refused or exc.reason
+            self.notes.append(f"{exc}: {exc.hint}")
             res = ProviderResult(lost=True)
         if reused:
             res.observations.update(reused)
             res.cached = set(reused)
             days = cfg.check.recheck_after
-            res.notes.append(f"{len(reused)} {p.what} answered well less than {days:g} "
+            res.notes.append(f"{len(reused)} {p.noun} answered well less than {days:g} "
                              "day(s) ago: not asked again")  # fmt: skip
-        log.info("%s: %d requests, %d from the cache", p.name, http.counts[p.name], len(reused))
+        log.info("%s: %d requests, %d from the cache", p.name, self.http.counts[p.name],
+                 len(reused))  # fmt: skip
         return res
 
-    results = _providers(run, stop)
-    stopped = stop.is_set()
-    down = {name for name, r in results.items() if r.lost}
-    for name, r in results.items():
-        notes.extend(r.notes)
-        if name == "github" and r.budget_spent and env_token(env):
-            flags["budget"] = True
-    if down - {"web"} and "web" in results:
-        _discount_web_network_errors(results["web"], notes)
-    verdicts, new_state = judge(
-        work.links,
-        results,
-        state,
-        now,
-        Rules(
-            dead_after=cfg.check.dead_after,
-            dead_after_days=cfg.check.dead_after_days,
-            dead_after_days_5xx=cfg.check.dead_after_days_5xx,
-            star_history=cfg.check.star_history,
-            fix_redirects=cfg.check.fix_redirects,
-            redirect_domains=tuple(cfg.check.redirect_domains),
-            count_failures=not stopped,
-        ),
-    )
-    if cfg.check.archive and not down and not flags["token_refused"] and not stopped:
-        _archived_copies(verdicts, new_state, http, cfg, env, notes)
-    answered = sum(o.outcome is Outcome.OK for r in results.values()
-                   for o in r.observations.values())  # fmt: skip
-    interrupted = stop.name if stop.is_set() else None
-    if interrupted:
-        new_state.meta[INTERRUPTED] = {"at": now, "by": interrupted, "answered": answered,
-                                       "of": sum(work.counts.values())}  # fmt: skip
-    else:
-        new_state.meta.pop(INTERRUPTED, None)
-    return CheckResult(
-        verdicts=verdicts,
-        state=new_state,
-        requests={
-            **{p.name: http.counts[p.name] for p in REGISTRY},
-            **({wayback.NAME: http.counts[wayback.NAME]} if http.counts[wayback.NAME] else {}),
-        },  # fmt: skip
-        notes=notes,
-        down=down,
-        token_refused=flags["token_refused"],
-        budget_spent_with_token=flags["budget"],
-        counts=work.counts,
-        interrupted=interrupted,
-        answered=answered,
-    )
+    def judged(self, results: dict[str, ProviderResult]) -> CheckResult:
+        """The verdicts, the new history and the run's account, from what answered."""
+        stopped, notes, c = self.stop.is_set(), self.notes, self.cfg.check
+        down = {name for name, r in results.items() if r.lost}
+        for r in results.values():
+            notes.extend(r.notes)
+        cut_short = next((r.incomplete for r in results.values() if r.incomplete), None)
+        _discount_network_errors(results, notes)
+        rules = Rules(dead_after=c.dead_after, dead_after_days=c.dead_after_days,
+                      dead_after_days_5xx=c.dead_after_days_5xx, star_history=c.star_history,
+                      fix_redirects=c.fix_redirects, redirect_domains=tuple(c.redirect_domains),
+                      count_failures=not stopped)  # fmt: skip
+        verdicts, state = judge(self.work.links, results, self.state, self.now, rules)
+        if c.archive and not down and not self.refused and not stopped:
+            _archived_copies(verdicts, state, self.http, self.cfg, self.env, notes)
+        answered = sum(o.outcome is Outcome.OK for r in results.values()
+                       for o in r.observations.values())  # fmt: skip
+        interrupted = self.stop.name if stopped else None
+        if interrupted:
+            state.meta[INTERRUPTED] = {"at": self.now, "by": interrupted, "answered": answered,
+                                       "of": sum(self.work.counts.values())}  # fmt: skip
+        else:
+            state.meta.pop(INTERRUPTED, None)
+        counts = self.http.counts
+        requests = {p.name: counts[p.name] for p in REGISTRY}
+        if counts[wayback.NAME]:
+            requests[wayback.NAME] = counts[wayback.NAME]
+        return CheckResult(verdicts=verdicts, state=state, requests=requests, notes=notes,
+                           down=down, refused=self.refused, cut_short=cut_short,
+                           counts=self.work.counts, interrupted=interrupted,
+                           answered=answered)  # fmt: skip
 
 
 def _providers(
@@ -204,23 +191,20 @@ def _archived_copies(verdicts: list[Judgement], state: State, http: Http, cfg: C
             v.verdict, v.moved_to = Verdict.MOVED, v.archive
 
 
-def env_token(env: Mapping[str, str]) -> bool:
-    return bool((env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip())
-
-
-def _discount_web_network_errors(web: ProviderResult, notes: list[str]) -> None:
-    """GitHub or arXiv was unreachable: a web link that got no answer at all (DNS,
-    refused) says more about our network than about the link. Not counted."""
-    hits = [
-        o
-        for o in web.observations.values()
-        if isinstance(o, WebObservation) and o.outcome is Outcome.FAIL and o.network_error
-    ]
-    for o in hits:
-        o.outcome = Outcome.UNKNOWN
-    if hits:
-        notes.append(f"{len(hits)} web links got no answer while other services were "
-                     "unreachable: not counted as failures")  # fmt: skip
+def _discount_network_errors(results: dict[str, ProviderResult], notes: list[str]) -> None:
+    """Another service was unreachable: a link that got no answer at all (DNS, refused)
+    says more about our network than about the link. Not counted."""
+    lost = {name for name, r in results.items() if r.lost}
+    for name, r in results.items():
+        if not lost - {name}:
+            continue
+        hits = [o for o in r.observations.values()
+                if o.outcome is Outcome.FAIL and o.network_error]  # fmt: skip
+        for o in hits:
+            o.outcome = Outcome.UNKNOWN
+        if hits:
+            notes.append(f"{len(hits)} {name} links got no answer while other services were "
+                         "unreachable: not counted as failures")  # fmt: skip
 
 
 __all__ = ["Work", "run_check"]

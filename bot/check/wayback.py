@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import requests
 
 from bot.check.http import Http, Sessions, net_error
-from bot.check.model import Judgement, Verdict, WebObservation
-from bot.check.state import State
+from bot.check.model import Judgement, Verdict
+from bot.check.providers import by_name
+from bot.check.state import Entry, State
 from bot.config import Config
 
 log = logging.getLogger(__name__)
@@ -50,22 +51,28 @@ def endpoint(cfg: Config, env: Mapping[str, str]) -> str:
 
 def offer(verdicts: list[Judgement], state: State, http: Http, api: str,
           budget: int = 100) -> Lookups:  # fmt: skip
-    """Attach a snapshot to every dead web link that has one (`Judgement.archive`), asking
-    the archive about at most `budget` links never asked (or not answered) before."""
-    entries = state.section("urls")
-    dead = [v for v in verdicts if v.verdict == Verdict.DEAD
-            and isinstance(v.observation, WebObservation) and v.link.url in entries]  # fmt: skip
+    """Attach a snapshot to every dead link that may have one (`Judgement.archive`: a web
+    page's, a provider that is `archivable`), asking the archive about at most `budget`
+    links never asked (or not answered) before."""
+    dead: list[tuple[Judgement, Entry]] = []
+    for v in verdicts:
+        p = by_name(v.provider)
+        entry = state.section(p.history).get(v.link.url) if p and p.archivable else None
+        if v.verdict == Verdict.DEAD and entry is not None:
+            dead.append((v, entry))
     since: dict[str, str] = {}
-    for v in dead:
-        if KEY not in entries[v.link.url].data:
+    entries: dict[str, Entry] = {}
+    for v, entry in dead:
+        entries[v.link.url] = entry
+        if KEY not in entry.data:
             since.setdefault(v.link.url, v.failing_since or "")
     todo = sorted(since, key=lambda u: (since[u], u))  # dead longest first, then stable
     answers, lookups = _ask_all(http, api, [(u, since[u]) for u in todo[: max(0, budget)]])
     for url, answer in answers.items():
         if answer is not None:
             entries[url].data[KEY] = answer
-    for v in dead:
-        v.archive = entries[v.link.url].data.get(KEY) or None
+    for v, entry in dead:
+        v.archive = entry.data.get(KEY) or None
     lookups.left = sum(1 for u in todo if answers.get(u) is None)
     return lookups
 

@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.check.providers import classify_links
+from bot.check.providers.arxiv import ArxivTarget
+from bot.check.providers.github_urls import GitHubTarget
 from bot.check.stop import Stop
 from bot.cli.output import is_terminal
 from bot.errors import EXIT_OK
@@ -40,8 +42,9 @@ def run(args: argparse.Namespace, stop: Stop) -> int:
 def _summary(args: argparse.Namespace, doc: Document) -> int:
     console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
     counts = Counter(link.kind for link in doc.links)
-    repos = {link.target.repo_key for link in doc.links if link.target.repo_key}
-    papers = {link.target.arxiv_id for link in doc.links if link.target.arxiv_id}
+    targets = [link.target for link in doc.links]
+    repos = {t.repo_key for t in targets if isinstance(t, GitHubTarget)}
+    papers = {t.arxiv_id for t in targets if isinstance(t, ArxivTarget)}
     if is_terminal(sys.stdout):  # not FORCE_COLOR in a CI log: a table only on a terminal
         table = Table(title=f"{args.file}: {len(doc.links)} links")
         table.add_column("kind")

@@ -97,7 +97,7 @@ class Link:
 
     @property
     def kind(self) -> str:
-        return self.target.kind.value
+        return str(self.target.kind)
 
     @property
     def url(self) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.check.model import CheckResult, Judgement, Verdict
-from bot.parse.target import Kind
+from bot.check.model import CheckResult, Facts, Judgement, Verdict
+from bot.check.providers import kind_of
 from bot.render.display import is_stale
 from bot.render.templating import month
 
@@ -66,21 +66,21 @@ def groups(result: CheckResult, stale_after: int = 730) -> Groups:
         elif v.verdict == Verdict.MOVED and v.observation is not None:
             moved = v.observation.moved_to  # a new name the link cannot take as it is
             add("moved", v, f"moved to {moved}: the link is not rewritten, fix it by hand")
-        ro = v.repo
-        if ro and ro.archived and v.verdict in (Verdict.ARCHIVED, Verdict.MOVED):
-            when = f" on {ro.archived_at[:10]}" if ro.archived_at else ""
+        facts = v.observation.facts() if v.observation is not None else Facts()
+        if facts.archived and v.verdict in (Verdict.ARCHIVED, Verdict.MOVED):
+            when = f" on {facts.archived_at[:10]}" if facts.archived_at else ""
             add("archived", v, f"archived{when}")
-        elif ro and v.link.target.kind == Kind.GITHUB_REPO and stale_after:
-            last = ro.last_commit or ro.pushed_at
-            if is_stale(last, today, stale_after):
-                add("stale", v, f"no commit since {(last or '')[:10]}")
-        if v.new_version and v.paper:
-            add("new_versions", v, f"v{v.previous_version} → v{v.paper.version} "
-                                   f"({month(v.paper.updated)})")  # fmt: skip
+        elif (stale_after and kind_of(v.link.target).stale_listed
+              and is_stale(facts.activity, today, stale_after)):  # fmt: skip
+            add("stale", v, f"no commit since {(facts.activity or '')[:10]}")
+        if v.new_version and facts.version:
+            add("new_versions", v, f"v{v.previous_version} → v{facts.version} "
+                                   f"({month(facts.version_date)})")  # fmt: skip
         if v.link.target.problem:
             add("malformed", v, v.error or v.link.target.problem)
-        if v.web and v.web.permanent_redirect and v.verdict != Verdict.DEAD:
-            add("redirects", v, f"redirects permanently to {v.web.permanent_redirect}")
+        redirect = v.observation.redirect if v.observation is not None else None
+        if redirect and v.verdict != Verdict.DEAD:
+            add("redirects", v, f"redirects permanently to {redirect}")
     return g
 
 

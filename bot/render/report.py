@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.check.model import CheckResult, Judgement
-from bot.check.providers import REGISTRY
+from bot.check.providers import REGISTRY, report_keys, scan_keys
 from bot.config import Config
 from bot.files import write_output
 from bot.parse.markdown import Document, Link
@@ -21,22 +21,20 @@ from bot.render.templating import environment
 
 
 def scan_entry(link: Link) -> dict[str, Any]:
-    """What `scan` knows of a link without the network."""
+    """What `scan` knows of a link without the network: its place, and what its target
+    says (each provider declares its keys: `bot.check.providers.scan_keys`)."""
     t = link.target
-    entry: dict[str, Any] = {
+    values: dict[str, Any] = {
         "url": link.raw_url,
         "line": link.use_line,
-        "kind": t.kind.value,
+        "kind": str(t.kind),
         "syntax": link.syntax.value,
         "column": link.col_start + 1,
-        "repo": t.repo,
-        "ref": t.ref,
-        "path": t.path,
-        "arxiv_id": t.arxiv_id,
-        "arxiv_version": t.arxiv_version,
         "section": link.section.title if link.section else None,
         "ignored": link.ignored,
+        **t.scan_fields(),
     }
+    entry = {key: values.get(key) for key in scan_keys()}
     if t.problem:
         entry["problem"] = t.problem
         entry["suggestion"] = t.suggestion
@@ -67,26 +65,22 @@ def write_json(path: Path, report: dict[str, Any], stdout: TextIO | None = None)
 
 
 def check_entry(v: Judgement) -> dict[str, Any]:
-    """One link of the `check` report (the keys the README lists under `--json`)."""
-    t, wo = v.link.target, v.web
-    ro, po = (None, None) if v.stale else (v.repo, v.paper)
-    return {
+    """One link of the `check` report (the keys the README lists under `--json`): the
+    verdict, and what its target and its observation say (each provider declares its
+    keys: `bot.check.providers.report_keys`)."""
+    t, obs = v.link.target, v.observation
+    values: dict[str, Any] = {
         "url": v.link.raw_url,
         "line": v.link.use_line,
-        "kind": t.kind.value,
+        "kind": str(t.kind),
         "verdict": v.verdict,
-        "repo": t.repo,
-        "stars": ro.stars if ro else None,
-        "last_commit": ro.last_commit if ro else None,
-        "archived": ro.archived if ro and ro.outcome.value == "ok" else None,
         "moved_to": v.moved_to,
-        "arxiv_id": t.arxiv_id,
-        "arxiv_version": po.version if po else None,
-        "arxiv_updated": po.updated if po else None,
-        "http_status": wo.http_status if wo else (ro.http_status if ro else None),
         "failures_in_a_row": v.failures_in_a_row,
         "error": v.error,
+        **t.report_fields(),
+        **(obs.report_fields(v.stale) if obs is not None else {}),
     }
+    return {key: values.get(key) for key in report_keys()}
 
 
 def check_report(name: str, result: CheckResult, stale_after: int = 730) -> dict[str, Any]:
@@ -195,14 +189,12 @@ def _range(start: int, stop: int) -> str:
 
 def counted(counts: dict[str, int]) -> str:
     """`114 repositories, 43 papers, 10 other links`: distinct targets per provider."""
-    parts = [f"{counts[p.name]} {p.what}" for p in REGISTRY if counts.get(p.name)]
+    parts = [f"{counts[p.name]} {p.noun}" for p in REGISTRY if counts.get(p.name)]
     return ", ".join(parts) or "nothing to check"
 
 
-SERVICE_NAMES = {"github": "GitHub", "arxiv": "arXiv", "huggingface": "Hugging Face"}
-
-
 def requests_text(requests: dict[str, int], counts: dict[str, int]) -> str:
-    """`GitHub 2, arXiv 1, web 14`: the services this list needs."""
+    """`GitHub 2, arXiv 1, web 14`: the services this list needs, as people write them."""
+    titles = {p.name: p.title for p in REGISTRY}
     used = {k: n for k, n in requests.items() if n or counts.get(k)}
-    return ", ".join(f"{SERVICE_NAMES.get(k, k)} {n}" for k, n in used.items()) or "none"
+    return ", ".join(f"{titles.get(k, k)} {n}" for k, n in used.items()) or "none"

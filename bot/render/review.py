@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.check.model import CheckResult, Judgement, Verdict
+from bot.check.model import CheckResult, Facts, Judgement, Verdict
+from bot.check.providers import by_name, kind_of
 from bot.config import Config
 from bot.parse.markdown import Link
-from bot.parse.target import Kind
 from bot.render.display import is_stale
 from bot.render.status import View, render_note
 from bot.render.templating import environment, month
@@ -139,21 +139,21 @@ def _checked(v: Judgement, view: View) -> list[Finding]:
         out.append(Finding("moved", f"moved: use {v.moved_to}"))
     elif v.verdict == Verdict.MOVED and obs is not None:
         out.append(Finding("moved", f"moved to {obs.moved_to}"))
-    ro = v.repo
-    if ro and ro.archived:
-        when = f" on {ro.archived_at[:10]}" if ro.archived_at else ""
+    facts = obs.facts() if obs is not None else Facts()
+    stale_after = view.status.stale_after
+    if facts.archived:
+        when = f" on {facts.archived_at[:10]}" if facts.archived_at else ""
         out.append(Finding("archived", f"archived{when} (read-only)"))
-    elif ro and v.link.target.kind == Kind.GITHUB_REPO and view.status.stale_after:
-        last = ro.last_commit or ro.pushed_at
-        if is_stale(last, view.today, view.status.stale_after):
-            out.append(Finding("stale", f"stale: no commit since {(last or '')[:10]}"))
-    po = v.paper
-    if po and po.version and v.new_version:
-        out.append(Finding("new_version", f"links v{v.previous_version}; the latest is "
-                                          f"v{po.version} ({month(po.updated)})"))  # fmt: skip
-    if po and po.withdrawn:
-        out.append(Finding("withdrawn", "withdrawn by its authors (arXiv)"))
-    wo = v.web
-    if wo and wo.permanent_redirect:
-        out.append(Finding("redirect", f"redirects permanently to {wo.permanent_redirect}"))
+    elif (stale_after and kind_of(v.link.target).stale_listed
+          and is_stale(facts.activity, view.today, stale_after)):  # fmt: skip
+        out.append(Finding("stale", f"stale: no commit since {(facts.activity or '')[:10]}"))
+    if facts.version and v.new_version:
+        latest = f"v{facts.version} ({month(facts.version_date)})"
+        out.append(Finding("new_version", f"links v{v.previous_version}; the latest is {latest}"))
+    if "withdrawn" in facts.labels:
+        provider = by_name(v.provider)
+        out.append(Finding("withdrawn", "withdrawn by its authors"
+                           + (f" ({provider.title})" if provider else "")))  # fmt: skip
+    if obs is not None and obs.redirect:
+        out.append(Finding("redirect", f"redirects permanently to {obs.redirect}"))
     return out

@@ -43,7 +43,7 @@ from bot.render.display import ACTIONABLE, Shown, change_reason
 from bot.render.edits import Edit, Held, Memory, RewriteResult, item_id, note_key
 from bot.render.sections import match_sections, row_name
 from bot.render.spans import NOTE_AT, NOTE_AT_END, Anchor, anchor, url_in_text
-from bot.render.status import PAGE_KINDS, View, render_cell, render_note
+from bot.render.status import View, render_cell, render_note, speaks_for_row
 
 _NOTE_SYNTAX = {Syntax.INLINE, Syntax.REFERENCE, Syntax.AUTOLINK, Syntax.BARE}
 # A replacement URL we can write into any link syntax (and table cell) unquoted.
@@ -127,7 +127,7 @@ class _Rewriter:
             return
         col = owned_column(table)
         own = [self.by_line.get(row.line, []) for row in table.rows]
-        mines = [[lk for lk in ls if lk.kind in self.kinds and lk.kind not in PAGE_KINDS]
+        mines = [[lk for lk in ls if lk.kind in self.kinds and speaks_for_row(lk)]
                  for ls in own]  # fmt: skip
         named = _without_column(table, col)  # rows are named by their own cells only
         # Only a row without monitored links of its own takes a section's status; a
@@ -146,7 +146,7 @@ class _Rewriter:
         texts: list[str] = []
         for i, row in enumerate(table.rows):
             mine, section = mines[i], sections.get(i)
-            web = [lk for lk in own[i] if lk.kind in PAGE_KINDS and lk.kind in self.kinds]
+            web = [lk for lk in own[i] if not speaks_for_row(lk) and lk.kind in self.kinds]
             if mine:
                 source = self.verdicts_of(mine)
             elif section is not None:

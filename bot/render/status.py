@@ -17,13 +17,11 @@ from typing import Any
 from jinja2 import Environment
 
 from bot.check.model import Facts, Judgement, Verdict
+from bot.check.providers import kind_of
 from bot.config import StatusConfig
-from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN
+from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Link
 from bot.render.display import Shown, activity, format_count, moved_enough
 
-# Links that say something only when dead or archived (their facts are someone else's, or
-# none): they get no note while alive, and alone they make no table column.
-PAGE_KINDS = frozenset({"web", "github_page"})
 NOTE_TEMPLATE = "note.md.j2"
 CELL_TEMPLATE = "cell.md.j2"
 
@@ -45,7 +43,7 @@ class View:
 class LinkStatus:
     """The facts about one link that a template may show (all durable)."""
 
-    provider: str  # github | arxiv | huggingface | web | …
+    provider: str  # the provider's name (`bot.check.providers.REGISTRY`)
     state: str  # alive | archived | dead
     official: bool = False
     counts: tuple[str, ...] = ()  # "★ 12k", "♥ 120" (rounded, with hysteresis)
@@ -53,15 +51,10 @@ class LinkStatus:
     activity: str = ""  # "", "2024", "stale since 2021"
     archived: bool = False
     since: str | None = None  # month of the first failure, for dead links
-    version: int | None = None  # latest arXiv version
+    version: int | None = None  # a document's latest version (a paper's)
     version_date: str | None = None  # its month
+    version_url: str | None = None  # its page, for a template that links it
     labels: tuple[str, ...] = ()  # "withdrawn", "gated", …
-    arxiv_id: str | None = None
-
-    @property
-    def version_url(self) -> str | None:
-        """The latest version's page, for a template that links it."""
-        return f"https://arxiv.org/abs/{self.arxiv_id}v{self.version}" if self.version else None
 
 
 @dataclass
@@ -72,6 +65,25 @@ class RowSummary:
     paper: LinkStatus | None = None
     counts: dict[str, int] = field(default_factory=dict)
     links: int = 0
+
+
+def says_alive(link: Link) -> bool:
+    """Whether an alive link of this kind has facts to show (a page's are its site's, or
+    its repository's: it speaks only when dead or archived, and makes no column alone)."""
+    return kind_of(link.target).alive_note
+
+
+def speaks_for_row(link: Link) -> bool:
+    """Whether this kind of link may speak for a table row (a page is only counted)."""
+    return kind_of(link.target).row_speaker
+
+
+def shown_facts(v: Judgement) -> Facts:
+    """The facts a link shows: its observation's, only `archived` for a page."""
+    facts = v.observation.facts() if v.observation is not None else Facts()
+    if not says_alive(v.link):  # an issue's note would repeat its repository's
+        facts = Facts(archived=facts.archived)
+    return facts
 
 
 def is_official(text: str) -> bool:
@@ -91,14 +103,12 @@ def link_status(v: Judgement, view: View) -> LinkStatus | None:
     """The durable facts of one link, or None when it never had an answer."""
     if not durable(v):
         return None
-    provider = v.provider or "web"
+    provider = v.provider or ""
     official = is_official(v.link.text)
     if v.verdict == Verdict.DEAD:
         since = v.failing_since[:7] if v.failing_since else None
         return LinkStatus(provider, "dead", official, since=since)
-    facts = v.observation.facts() if v.observation is not None else Facts()
-    if v.link.target.kind in PAGE_KINDS:  # an issue's note would repeat its repository's
-        facts = Facts(archived=facts.archived)
+    facts = shown_facts(v)
     archived = facts.archived or v.verdict == Verdict.ARCHIVED
     counts = tuple(_count(sym, n, view) for sym, n in facts.counts)
     cfg = view.status
@@ -112,8 +122,8 @@ def link_status(v: Judgement, view: View) -> LinkStatus | None:
         archived=archived,
         version=facts.version,
         version_date=facts.version_date[:7] if facts.version_date else None,
+        version_url=facts.version_url if facts.version else None,
         labels=facts.labels,
-        arxiv_id=v.link.target.arxiv_id,
     )
 
 

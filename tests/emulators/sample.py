@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from bot.check.providers import classify
+from bot.check.providers.arxiv import ArxivTarget
+from bot.check.providers.github_urls import GitHubKind, GitHubTarget
 from bot.parse.markdown import Document
-from bot.parse.target import Kind
 from tests.emulators.arxiv import ArxivScenario
 from tests.emulators.github_scenario import GitHubScenario
 
@@ -40,16 +42,16 @@ def build(
     gh, ax, truth = GitHubScenario(), ArxivScenario(), Truth()
     repos: dict[str, str] = {}
     paths: dict[str, dict[str, str]] = {}
-    path_links = []
+    path_links: list[tuple[str, GitHubTarget]] = []  # (link URL, its target)
     papers: dict[str, None] = {}
     for link in doc.links:
-        t = link.target
-        if t.repo_key:
+        t = classify(link.target)  # as the providers claim it
+        if isinstance(t, GitHubTarget):
             repos.setdefault(t.repo_key, t.repo or t.repo_key)
-            if t.kind is Kind.GITHUB_PATH and t.path:
+            if t.kind is GitHubKind.PATH and t.path:
                 paths.setdefault(t.repo_key, {})[t.path] = f"content of {t.path}\n"
-                path_links.append(link)
-        elif t.kind is Kind.ARXIV and t.arxiv_id:
+                path_links.append((t.url, t))
+        elif isinstance(t, ArxivTarget) and t.arxiv_id:
             papers.setdefault(t.arxiv_id, None)
     keys = list(repos)
     for key in keys:
@@ -72,15 +74,15 @@ def build(
         gh.rename(repos[keys[3]], new)
         truth.renamed[keys[3]] = new
     if special:
-        usable = [lk for lk in path_links if lk.target.repo_key not in truth.missing]
+        usable = [t for _, t in path_links if t.repo_key not in truth.missing]
         if len(usable) > 1:
             gone = usable[1]
-            spec = gh.resolve(gone.target.repo or "")[0]
-            if spec is not None and gone.target.path in spec.files:
-                del spec.files[gone.target.path]
+            spec = gh.resolve(gone.repo or "")[0]
+            if spec is not None and gone.path in spec.files:
+                del spec.files[gone.path]
                 truth.paths_gone.update(
-                    lk.url for lk in path_links if lk.target.path == gone.target.path
-                    and lk.target.repo_key == gone.target.repo_key
+                    url for url, t in path_links if t.path == gone.path
+                    and t.repo_key == gone.repo_key
                 )  # fmt: skip
     ids = list(papers)
     for i, pid in enumerate(ids):

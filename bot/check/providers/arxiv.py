@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 import requests
 
 from bot.check.http import Http, HttpSettings, net_error
-from bot.check.model import Observation, Outcome, PaperObservation, ProviderResult, rebuild
-from bot.check.providers.base import Context, NoParts
-from bot.parse.target import Kind, Target, arxiv_canonical
+from bot.check.model import Facts, LinkKind, Observation, Outcome, ProviderResult, rebuild
+from bot.check.providers.base import Context, NothingInside
+from bot.parse.target import Kind, Target, web_host
 
 NAME = "arxiv"
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
@@ -26,6 +29,94 @@ BATCH_SIZE = 100  # ~640 ids make a URL too long (HTTP 414)
 MALFORMED = "malformed arXiv id"
 NOT_FOUND = "not found on arXiv"
 ARXIV_NS = "http://arxiv.org/schemas/atom"
+
+
+class ArxivKind(StrEnum):
+    PAPER = "arxiv"
+
+
+@dataclass(frozen=True)
+class ArxivTarget(Target):
+    """A paper (`abs`, `pdf`, `html`, … links): its id without version, and the version the
+    link names, if any."""
+
+    arxiv_id: str = ""
+    arxiv_version: int | None = None
+
+    @property
+    def linked_version(self) -> int | None:
+        return self.arxiv_version
+
+    def scan_fields(self) -> dict[str, Any]:
+        return {"arxiv_id": self.arxiv_id, "arxiv_version": self.arxiv_version}
+
+    def report_fields(self) -> dict[str, Any]:
+        return {"arxiv_id": self.arxiv_id}
+
+
+# The one arXiv id pattern: new style `1409.1556`, old style `hep-th/9901001` or
+# `math.GT/0309136` (the subject class is not part of the id arXiv answers with).
+ARXIV_ID = r"(?P<new>\d{4}\.\d{4,5})|(?P<arch>[a-z][a-z-]*)(?:\.[A-Za-z][A-Za-z-]*)?/(?P<num>\d{7})"
+_ARXIV_ID = re.compile(rf"(?:{ARXIV_ID})(?:v\d+)?")
+_ARXIV_PATH = re.compile(
+    rf"^/(?:abs|pdf|html|format|ps)/(?P<id>{ARXIV_ID})(?:v(?P<v>\d+))?(?:\.pdf)?/?$"
+)
+HOSTS = ("arxiv.org", "export.arxiv.org")
+
+
+def arxiv_canonical(raw: str) -> str | None:
+    """The id arXiv answers with (no version, no subject class), or None if malformed."""
+    m = _ARXIV_ID.fullmatch(raw.strip())
+    if not m:
+        return None
+    return m.group("new") or f"{m.group('arch')}/{m.group('num')}"
+
+
+def claim_paper(target: Target) -> ArxivTarget | None:
+    """The paper an arXiv link points at, else None."""
+    if target.kind != Kind.WEB or web_host(target.url) not in HOSTS:
+        return None
+    m = _ARXIV_PATH.match(urlsplit(target.url.strip()).path)
+    if not m:
+        return None
+    version = int(m["v"]) if m["v"] else None
+    vtext = f"v{version}" if version else ""
+    return ArxivTarget(ArxivKind.PAPER, f"https://arxiv.org/abs/{m['id']}{vtext}",
+                       arxiv_id=m["id"], arxiv_version=version)  # fmt: skip
+
+
+@dataclass
+class PaperObservation:
+    arxiv_id: str  # without version
+    outcome: Outcome
+    version: int | None = None  # latest version
+    updated: str | None = None  # ISO 8601, date of the latest version
+    published: str | None = None  # ISO 8601, date of v1
+    title: str | None = None
+    journal_ref: str | None = None
+    withdrawn: bool = False
+    error: str | None = None
+    http_status: int | None = None
+    moved_to: str | None = None  # a paper keeps its id
+    archived: bool = False
+    server_error: bool = False
+    network_error: str | None = None
+    etag: str | None = None
+
+    @property
+    def redirect(self) -> str | None:
+        return None
+
+    def facts(self) -> Facts:
+        url = f"https://arxiv.org/abs/{self.arxiv_id}v{self.version}" if self.version else None
+        return Facts(version=self.version, version_date=self.updated, version_url=url,
+                     labels=("withdrawn",) if self.withdrawn else ())  # fmt: skip
+
+    def report_fields(self, stale: bool) -> dict[str, Any]:
+        if stale:
+            return {}
+        return {"arxiv_version": self.version, "arxiv_updated": self.updated}
+
 
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)v(?P<version>\d+)$")
 _WITHDRAWN = re.compile(r"withdrawn", re.IGNORECASE)
@@ -179,19 +270,27 @@ def _isolate(
     _fetch_batch(client, batch[half:], out, notes)
 
 
-class Arxiv(NoParts):
+class Arxiv(NothingInside):
     """arXiv papers (abs, pdf, html links), through the arXiv API."""
 
     name = NAME
-    section = "papers"
-    what = "papers"  # in "114 repositories, 43 papers, …"
+    title = "arXiv"
+    noun = "papers"  # in "114 repositories, 43 papers, …"
+    history = "papers"
     cache = True  # see bot.check.cache
+    archivable = False
+    kinds = (LinkKind(ArxivKind.PAPER),)
+    scan_keys = ("arxiv_id", "arxiv_version")
+    report_keys = ("arxiv_id", "arxiv_version", "arxiv_updated")
 
     def claim(self, target: Target) -> Target | None:
-        return None
+        return claim_paper(target)
 
     def key(self, target: Target) -> str | None:
-        return target.arxiv_id if target.kind == Kind.ARXIV and target.arxiv_id else None
+        return target.arxiv_id if isinstance(target, ArxivTarget) and target.arxiv_id else None
+
+    def identity(self, target: Target) -> str | None:
+        return self.key(target)  # the id, whatever the version or the page linked
 
     def check(self, targets: list[Target], ctx: Context) -> ProviderResult:
         ids = list(dict.fromkeys(k for t in targets if (k := self.key(t))))

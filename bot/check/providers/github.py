@@ -14,17 +14,16 @@ policy."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
 from bot.check.http import Http
-from bot.check.model import Observation, ProviderResult, RepoObservation, rebuild
+from bot.check.model import Inside, LinkKind, Observation, ProviderResult, rebuild
+from bot.check.providers import github_urls
 from bot.check.providers.base import Context
 from bot.check.providers.github_api import (
     NAME,
     GitHubSettings,
+    RepoObservation,
     RepoRequest,
     client,
     commit_spec,
@@ -33,84 +32,47 @@ from bot.check.providers.github_api import (
 )
 from bot.check.providers.github_graphql import GraphQL
 from bot.check.providers.github_rest import Rest
-from bot.parse.target import Kind, Target, github_repo_path
-
-KINDS = (Kind.GITHUB_REPO, Kind.GITHUB_PATH, Kind.INVALID)  # INVALID: an SSH clone address
-# Pages of a repository that share its fate, whatever follows them (`wiki/Home`,
-# `actions/workflows/ci.yml`, `issues?q=…`, …): the repository vouches for them.
-FATE_PAGES = frozenset({
-    "actions", "activity", "branches", "commits", "compare", "deployments", "discussions",
-    "forks", "graphs", "issues", "labels", "milestones", "network", "packages", "projects",
-    "pulls", "pulse", "security", "stargazers", "tags", "watchers", "wiki",
-})  # fmt: skip
-_SHA = re.compile(r"[0-9a-fA-F]{7,40}")
-_MAX_NUMBER = 2**31 - 1  # GraphQL's Int
-
-
-@dataclass(frozen=True)
-class GitHubPage(Target):
-    """A page of a repository (`kind` GITHUB_PAGE, `repo` set, `path` what follows
-    owner/name, e.g. "issues/12" or "wiki/Home"): an issue or pull request (`number`), a
-    commit (`sha`), a release (`tag`), or, with none of them, a page that only shares the
-    repository's fate. `url` is the link as written: without a token it is a web link."""
-
-    number: int | None = None
-    sha: str | None = None
-    tag: str | None = None
-
-
-def page(rest: list[str]) -> dict[str, Any] | None:
-    """What a repository's page checks, from the path segments after owner/name; None for
-    what is no page of it (a release download, an archive, an unknown path)."""
-    head = rest[0] if rest else ""
-    number = rest[1] if head in ("issues", "pull") and len(rest) > 1 else ""
-    if number.isascii() and number.isdigit():  # `pull/3/files` too: a tab of the PR
-        return {"number": int(number)} if 0 < int(number) <= _MAX_NUMBER else None
-    if head == "commit":
-        sha = rest[1].removesuffix(".patch").removesuffix(".diff") if len(rest) == 2 else ""
-        return {"sha": sha.lower()} if _SHA.fullmatch(sha) else None
-    if head == "releases":
-        if len(rest) == 1 or rest[1:] == ["latest"]:
-            return {}
-        if len(rest) > 2 and rest[1] == "tag":
-            return {"tag": "/".join(rest[2:])}
-        return None
-    return {} if head in FATE_PAGES else None
+from bot.check.providers.github_urls import GitHubKind, GitHubPage, GitHubTarget
+from bot.parse.target import Kind, Target
 
 
 class GitHub:
     name = NAME
-    section = "repos"
-    what = "repositories"  # in "114 repositories, 43 papers, …"
+    title = "GitHub"
+    noun = "repositories"  # in "114 repositories, 43 papers, …"
+    history = "repos"
     cache = False  # see bot.check.cache
+    archivable = False
+    kinds = (
+        LinkKind(GitHubKind.REPO, stale_listed=True),
+        LinkKind(GitHubKind.PATH),
+        LinkKind(GitHubKind.PAGE, alive_note=False, row_speaker=False),
+    )
+    scan_keys = ("repo", "ref", "path")
+    report_keys = ("repo", "stars", "last_commit", "archived")
 
     def claim(self, target: Target) -> Target | None:
-        """A web link to a page of a repository on github.com becomes a GitHubPage."""
-        if target.kind != Kind.WEB:
-            return None
-        found = github_repo_path(target.url)
-        if found is None or not found[1]:
-            return None
-        repo, rest = found
-        checks = page(rest)
-        if checks is None:
-            return None
-        return GitHubPage(Kind.GITHUB_PAGE, target.url, repo=repo, path="/".join(rest), **checks)
+        """Repositories, their files and folders and their pages on github.com, raw files,
+        and an SSH clone address (malformed, naming its repository)."""
+        return github_urls.claim(target) if target.kind == Kind.WEB else None
 
     def key(self, target: Target) -> str | None:
-        if target.kind == Kind.GITHUB_PAGE:
+        if isinstance(target, GitHubPage):
             # Checked with its repository's batch only with a token (GraphQL); without
-            # one the web provider takes it, as before.
+            # one the web provider takes it.
             return target.repo_key if token() else None
-        return target.repo_key if target.kind in KINDS else None
+        return target.repo_key if isinstance(target, GitHubTarget) else None
+
+    def identity(self, target: Target) -> str | None:
+        return github_urls.identity(target)
 
     def check(self, targets: list[Target], ctx: Context) -> ProviderResult:
         repos: dict[str, RepoRequest] = {}
         for t in targets:
-            if (k := self.key(t)) is None:
+            if (k := self.key(t)) is None or not isinstance(t, GitHubTarget):
                 continue
             req = repos.setdefault(k, RepoRequest(t.repo or k))
-            if t.kind == Kind.GITHUB_PATH and t.ref and t.path:
+            if t.kind == GitHubKind.PATH and t.ref and t.path:
                 req.paths.add((t.ref, t.path))
             if isinstance(t, GitHubPage):
                 if t.number is not None:
@@ -123,50 +85,36 @@ class GitHub:
         previous = {k: {**e.data, "etag": e.etag} for k, e in ctx.previous.items() if e.data}
         return check_repos(ordered, GitHubSettings.resolve(ctx), ctx.http, previous, ctx.progress)
 
-    def part(self, target: Target, obs: Observation) -> tuple[str, bool | None] | None:
+    def inside(self, target: Target, obs: Observation) -> Inside | None:
         """A file or folder, an issue or pull request, a commit or a release: its key in
         the `paths` history and whether it exists. None for the repository itself and for
         the pages that share its fate."""
-        if not isinstance(obs, RepoObservation):
+        if not isinstance(obs, RepoObservation) or not isinstance(target, GitHubTarget):
             return None
-        if target.kind == Kind.GITHUB_PATH:
-            spec = f"{target.ref}:{target.path}"
+        if target.kind == GitHubKind.PATH:
+            spec, what = f"{target.ref}:{target.path}", "file or folder"
         elif isinstance(target, GitHubPage) and target.number is not None:
-            return f"{target.repo_key}#{target.number}", obs.numbers.get(str(target.number))
+            return Inside(f"{target.repo_key}#{target.number}",
+                          obs.numbers.get(str(target.number)), _missing(target.path))  # fmt: skip
         elif isinstance(target, GitHubPage) and target.sha:
-            spec = commit_spec(target.sha)
+            spec, what = commit_spec(target.sha), target.path
         elif isinstance(target, GitHubPage) and target.tag is not None:
-            spec = release_spec(target.tag)
+            spec, what = release_spec(target.tag), target.path
         else:
             return None
-        return f"{target.repo_key}@{spec}", obs.paths.get(spec)
+        return Inside(f"{target.repo_key}@{spec}", obs.paths.get(spec), _missing(what))
 
     def moved_url(self, target: Target, url: str, moved_to: str) -> str | None:
-        """The URL with the new owner/name; path, query, fragment, `.git` and a trailing
-        slash kept."""
-        if target.kind == Kind.INVALID:
-            return f"https://github.com/{moved_to}"
-        if not target.repo:
+        if not isinstance(target, GitHubTarget):
             return None
-        new = moved_to.split("/")
-        m = _REPO_IN_URL.match(url)
-        if len(new) != 2 or not all(new) or m is None:
-            return None
-        owner, name = target.repo.lower().split("/", 1)
-        written = unquote(m["name"]).lower()
-        if unquote(m["owner"]).lower() != owner or written not in (name, f"{name}.git"):
-            return None
-        suffix = m["name"][-4:] if written != name else ""  # `.git` as written
-        return f"{m['head']}{new[0]}/{new[1]}{suffix}{m['rest']}"
+        return github_urls.moved_url(target, url, moved_to)
 
     def restore(self, data: dict) -> Observation | None:
         return rebuild(RepoObservation, data)
 
 
-# scheme://host[:port]/ then owner and name as written, then whatever follows (kept).
-_REPO_IN_URL = re.compile(
-    r"(?P<head>[^:/?#]+://[^/?#]*/)(?P<owner>[^/?#]+)/(?P<name>[^/?#]+)(?P<rest>.*)", re.S
-)
+def _missing(what: str | None) -> str:
+    return f"{what} not found in the repository"
 
 
 def check_repos(

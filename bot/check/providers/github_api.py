@@ -12,15 +12,60 @@ from github import Auth, Github, GithubException
 from urllib3.response import BaseHTTPResponse
 
 from bot.check.http import Http, net_error
-from bot.check.model import Outcome, ProviderResult, RepoObservation
+from bot.check.model import CredentialsRefused, Facts, Outcome, ProviderResult
 from bot.check.providers.base import Context
 
 NAME = "github"
 PUBLIC_API = "https://api.github.com"
 
 
-class TokenRefused(Exception):
-    """The token was refused (401): nothing can be checked with it."""
+def token_refused() -> CredentialsRefused:
+    """GitHub answered 401: nothing can be checked with this token."""
+    return CredentialsRefused(
+        "GitHub refused the token (401 Bad credentials)",
+        reason="GitHub refused the token",
+        hint="check GITHUB_TOKEN",
+    )
+
+
+@dataclass
+class RepoObservation:
+    repo: str  # owner/name as asked (normalised lower case)
+    outcome: Outcome
+    full_name: str | None = None  # what GitHub calls it now
+    moved_to: str | None = None  # new owner/name when renamed or transferred
+    stars: int | None = None
+    archived: bool = False
+    archived_at: str | None = None
+    disabled: bool = False
+    is_empty: bool = False
+    pushed_at: str | None = None
+    last_commit: str | None = None
+    # "ref:path" -> True (exists), False (gone), None (not checked)
+    paths: dict[str, bool | None] = field(default_factory=dict)
+    # issue or pull request number -> True (exists), False (gone), None (not checked)
+    numbers: dict[str, bool | None] = field(default_factory=dict)
+    etag: str | None = None
+    http_status: int | None = None
+    error: str | None = None
+    server_error: bool = False  # GitHub's 5xx is GitHub's, never the repository's
+    network_error: str | None = None
+
+    @property
+    def redirect(self) -> str | None:
+        return None  # a renamed repository is `moved_to`
+
+    def facts(self) -> Facts:
+        counts = (("★", self.stars),) if self.stars is not None else ()
+        return Facts(counts=counts, activity=self.last_commit or self.pushed_at,
+                     archived=self.archived, archived_at=self.archived_at)  # fmt: skip
+
+    def report_fields(self, stale: bool) -> dict[str, Any]:
+        if stale:
+            return {}
+        return {"stars": self.stars, "last_commit": self.last_commit,
+                "archived": self.archived if self.outcome is Outcome.OK else None,
+                "http_status": self.http_status}  # fmt: skip
 
 
 @dataclass

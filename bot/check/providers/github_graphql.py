@@ -14,17 +14,18 @@ import requests
 from github import Github
 
 from bot.check.http import Http
-from bot.check.model import Outcome, ProviderResult, RepoObservation
+from bot.check.model import Outcome, ProviderResult
 from bot.check.providers.github_api import (
     NAME,
     GitHubSettings,
+    RepoObservation,
     RepoRequest,
-    TokenRefused,
     commit_spec,
     mark,
     release_spec,
     repo_key,
     short,
+    token_refused,
 )
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ class GraphQL:
             mark(batch, result, Outcome.UNKNOWN, f"GitHub unreachable ({short(exc)})")
             return False
         if status == 401:
-            raise TokenRefused("GitHub refused the token (401 Bad credentials)")
+            raise token_refused()
         remaining = headers.get("x-ratelimit-remaining")
         if status in (403, 429) and remaining == "0":
             self._budget_spent(batch, result)
@@ -146,6 +147,9 @@ class GraphQL:
 
     def _budget_spent(self, batch: list[RepoRequest], result: ProviderResult) -> None:
         result.budget_spent = True
+        # With a token the whole list is owed an answer: the run is incomplete (without
+        # one, REST leaves the rest for next run instead).
+        result.incomplete = "the GitHub API budget ran out"
         result.notes.append("rate limit spent: the GraphQL budget ran out")
         mark(batch, result, Outcome.NOT_CHECKED, "GraphQL rate limit spent")
 

@@ -15,14 +15,15 @@ import requests
 from github import Github
 
 from bot.check.http import Http
-from bot.check.model import Outcome, ProviderResult, RepoObservation
+from bot.check.model import Outcome, ProviderResult
 from bot.check.providers.github_api import (
     NAME,
     GitHubSettings,
+    RepoObservation,
     RepoRequest,
-    TokenRefused,
     repo_key,
     short,
+    token_refused,
 )
 
 log = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ class Rest:
                 key, Outcome.FAIL, http_status=403, disabled=True, error="access blocked (403)"
             ), True
         if status == 401:
-            raise TokenRefused("GitHub refused the token (401 Bad credentials)")
+            raise token_refused()
         obs = RepoObservation(key, Outcome.UNKNOWN, http_status=status, error=f"HTTP {status}")
         return obs, status < 500
 

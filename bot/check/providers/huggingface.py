@@ -1,9 +1,6 @@
 """Hugging Face: models, datasets, Spaces and paper pages, through the Hub API
 (`/api/{models,datasets,spaces}/{id}`, `/api/papers/{arxiv id}`); the README says more.
-
-Claimed: a repository itself on huggingface.co or hf.co (`/{org}/{name}`, `/datasets/…`,
-`/spaces/…`) and a paper page (`/papers/{arXiv id}`). Pages below a repository and the Hub's
-own pages stay web links: the repository's metadata does not vouch for them.
+What it claims: `huggingface_urls`.
 
 One GET per distinct repository (`expand=…` the fields shown); a renamed one answers with a
 redirect to its new id (`moved_to`). 200: OK; 401/404 `RepoNotFound` (missing or private),
@@ -18,20 +15,27 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
 
 from bot.check.http import Http, Sessions, net_error
-from bot.check.model import Facts, Observation, Outcome, ProviderResult, rebuild
-from bot.check.providers.base import Context, NoParts
-from bot.parse.target import Kind, Target, arxiv_canonical
+from bot.check.model import Facts, LinkKind, Observation, Outcome, ProviderResult, rebuild
+from bot.check.providers.base import Context, NothingInside
+from bot.check.providers.huggingface_urls import (
+    API_PATHS,
+    DEFAULT_ENDPOINT,
+    PREFIXES,
+    HubKind,
+    HubTarget,
+    kind_name,
+    parse_hub_url,
+    part_ok,
+)
+from bot.parse.target import Kind, Target
 
 NAME = "huggingface"
-DEFAULT_ENDPOINT = "https://huggingface.co"
-HOSTS = frozenset({"huggingface.co", "hf.co"})
 MAX_HOPS = 5
 UNREACHABLE_AFTER = 3  # unanswered repositories, none answered: stop asking
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -43,46 +47,11 @@ INVALID_CREDENTIALS = "Invalid credentials in Authorization header"
 DISABLED_MESSAGE = "Access to this resource is disabled."
 
 
-class HubKind(StrEnum):
-    """The kinds of Hub links (`scan` and `note_kinds` name them by value)."""
-
-    MODEL = "hf_model"
-    DATASET = "hf_dataset"
-    SPACE = "hf_space"
-    PAPER = "hf_paper"
-
-
-# What each kind is called in the API path, and the fields asked for (`expand`): the
-# Hub's expandable properties differ per type (a Space has no downloads and no gate).
-_API = {HubKind.MODEL: "models", HubKind.DATASET: "datasets", HubKind.SPACE: "spaces",
-        HubKind.PAPER: "papers"}  # fmt: skip
 _EXPAND = {
     HubKind.MODEL: ("likes", "downloads", "lastModified", "gated", "private", "disabled"),
     HubKind.DATASET: ("likes", "downloads", "lastModified", "gated", "private", "disabled"),
     HubKind.SPACE: ("likes", "lastModified", "private", "disabled"),
 }
-_PREFIX = {HubKind.DATASET: "datasets/", HubKind.SPACE: "spaces/"}
-_BY_PREFIX = {"datasets": HubKind.DATASET, "spaces": HubKind.SPACE}
-
-# A namespace or repository name: letters, digits, `-`, `_`, `.`; no `--` or `..`, and
-# not starting or ending with `-` or `.` (the Hub's rules for repo ids).
-_PART = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?")
-# First path segments that are the Hub's own pages, never a namespace.
-_RESERVED = {
-    "api", "blog", "changelog", "chat", "collections", "datasets", "docs", "enterprise",
-    "hardware", "huggingchat", "inference-api", "inference-endpoints", "join", "learn", "login",
-    "logout", "models", "new", "new-dataset", "new-space", "notifications", "organizations",
-    "papers", "posts", "pricing", "privacy", "search", "settings", "spaces", "storage", "tasks",
-    "terms-of-service", "welcome",
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class HubTarget(Target):
-    """A Hub repository (`org/name`) or a paper page (its arXiv id, no version)."""
-
-    repo_type: str = ""  # "model", "dataset", "space", "paper"
-    repo_id: str = ""
 
 
 @dataclass
@@ -103,6 +72,16 @@ class HubObservation:
     http_status: int | None = None
     error: str | None = None
     archived: bool = False  # the Hub has no archived repositories
+    server_error: bool = False
+    network_error: str | None = None
+    etag: str | None = None
+
+    @property
+    def redirect(self) -> str | None:
+        return None  # a renamed repository is `moved_to`
+
+    def report_fields(self, stale: bool) -> dict[str, Any]:
+        return {}
 
     def facts(self) -> Facts:
         counts = [(s, n) for s, n in (("♥", self.likes), ("↓", self.downloads),
@@ -112,44 +91,18 @@ class HubObservation:
         return Facts(counts=tuple(counts), activity=self.last_modified, labels=tuple(labels))
 
 
-def _part_ok(text: str) -> bool:
-    return bool(_PART.fullmatch(text)) and ".." not in text and "--" not in text
-
-
-def parse_hub_url(url: str) -> tuple[HubKind, str] | None:
-    """(kind, id) of a link to a repository or a paper page on the Hub, else None."""
-    try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https"):
-        return None
-    host = host.removeprefix("www.")
-    if host not in HOSTS:
-        return None
-    segs = [unquote(s) for s in parts.path.split("/") if s]
-    if len(segs) == 2 and segs[0] == "papers":
-        paper = arxiv_canonical(segs[1])  # only new-style ids have paper pages
-        return (HubKind.PAPER, paper) if paper and "/" not in paper else None
-    if len(segs) == 3 and segs[0] in _BY_PREFIX:
-        kind, (org, name) = _BY_PREFIX[segs[0]], segs[1:]
-    elif len(segs) == 2 and segs[0].lower() not in _RESERVED:
-        kind, (org, name) = HubKind.MODEL, segs
-    else:
-        return None
-    if not (_part_ok(org) and _part_ok(name)):
-        return None
-    return kind, f"{org}/{name}"
-
-
-class HuggingFace(NoParts):
+class HuggingFace(NothingInside):
     """Models, datasets, Spaces and paper pages on the Hugging Face Hub."""
 
     name = NAME
-    section = "hub"
-    what = "Hugging Face repositories"  # in "114 repositories, 43 papers, …"
+    title = "Hugging Face"
+    noun = "Hugging Face repositories"  # in "114 repositories, 43 papers, …"
+    history = "hub"
     cache = True  # see bot.check.cache
+    archivable = False
+    kinds = tuple(LinkKind(k) for k in HubKind)
+    scan_keys = ()
+    report_keys = ()
 
     def claim(self, target: Target) -> Target | None:
         if target.kind != Kind.WEB:
@@ -158,15 +111,18 @@ class HuggingFace(NoParts):
         if found is None:
             return None
         kind, repo_id = found
-        prefix = "papers/" if kind is HubKind.PAPER else _PREFIX.get(kind, "")
+        prefix = "papers/" if kind is HubKind.PAPER else PREFIXES.get(kind, "")
         url = f"{DEFAULT_ENDPOINT}/{prefix}{repo_id}"
-        return HubTarget(kind, url, repo_type=_kind_name(kind), repo_id=repo_id)  # type: ignore[arg-type]
+        return HubTarget(kind, url, repo_type=kind_name(kind), repo_id=repo_id)  # type: ignore[arg-type]
 
     def key(self, target: Target) -> str | None:
         if not isinstance(target, HubTarget) or not target.repo_id:
             return None
         # Repository ids are unique whatever their case on the Hub: one check per repo.
         return f"{target.repo_type}:{target.repo_id.lower()}"
+
+    def identity(self, target: Target) -> str | None:
+        return self.key(target)  # its type and id, in any case
 
     def check(self, targets: list[Target], ctx: Context) -> ProviderResult:
         wanted: dict[str, HubTarget] = {}
@@ -184,7 +140,7 @@ class HuggingFace(NoParts):
         if not isinstance(target, HubTarget) or target.repo_type == "paper":
             return None
         new = moved_to.split("/")
-        if len(new) != 2 or not all(_part_ok(p) for p in new):
+        if len(new) != 2 or not all(part_ok(p) for p in new):
             return None
         prefix = "(?:datasets|spaces)/" if target.repo_type != "model" else ""
         m = re.match(rf"(?i)^(https?://[^/?#]+/+{prefix})([^/?#]+)/([^/?#]+)(.*)$", url.strip())
@@ -197,7 +153,7 @@ class HuggingFace(NoParts):
 
 
 def api_url(endpoint: str, kind: HubKind, repo_id: str) -> str:
-    return f"{endpoint.rstrip('/')}/api/{_API[kind]}/{repo_id}"
+    return f"{endpoint.rstrip('/')}/api/{API_PATHS[kind]}/{repo_id}"
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -244,7 +200,7 @@ class _Client:
     def fetch(self, kind: HubKind, repo_id: str) -> tuple[HubObservation, str]:
         """One repository or paper page, redirects followed by hand. Also says how it went:
         "answered", "unanswered" (no usable answer) or "refused" (the token)."""
-        obs = HubObservation(repo_id, Outcome.UNKNOWN, repo_type=_kind_name(kind))
+        obs = HubObservation(repo_id, Outcome.UNKNOWN, repo_type=kind_name(kind))
         expand = _EXPAND.get(kind)
         current = api_url(self.endpoint, kind, repo_id)
         for _ in range(MAX_HOPS + 1):
@@ -269,10 +225,6 @@ class _Client:
             return _read(obs, kind, resp)
         obs.error = "too many redirects"
         return obs, "answered"
-
-
-def _kind_name(kind: HubKind) -> str:  # "model", "dataset", "space", "paper"
-    return "paper" if kind is HubKind.PAPER else _API[kind][:-1]
 
 
 def _read(
@@ -351,7 +303,7 @@ def check_hub(
     def one(kind: HubKind, repo_id: str) -> HubObservation:
         if tally.stop():
             why = TOKEN_REFUSED if tally.token_refused else "skipped: no answer from Hugging Face"
-            obs = HubObservation(repo_id, Outcome.UNKNOWN, repo_type=_kind_name(kind), error=why)
+            obs = HubObservation(repo_id, Outcome.UNKNOWN, repo_type=kind_name(kind), error=why)
             with tally.lock:
                 tally.unanswered += not tally.token_refused
             return obs

@@ -20,17 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from urllib3.response import BaseHTTPResponse
 
 from bot.check.http import Http, HttpSettings, Sessions, host_of, net_error
-from bot.check.model import Observation, Outcome, ProviderResult, WebObservation, rebuild
-from bot.check.providers.base import Context, NoParts
+from bot.check.model import Facts, LinkKind, Observation, Outcome, ProviderResult, rebuild
+from bot.check.providers.base import Context, NothingInside
 from bot.parse.target import Kind, Target
 
-WEB_KINDS = (Kind.WEB, Kind.GITHUB_PAGE)  # a repository's page is a web link without a token
 MAX_HOPS = 10
 NETWORK_DOWN_HOSTS = 3
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -42,21 +43,60 @@ HEADERS = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;
 CHALLENGE_SERVERS = ("ddos-guard", "sucuri", "akamaighost")
 
 
-class Web(NoParts):
-    """The fallback provider: any http(s) link no other provider claims."""
+@dataclass
+class WebObservation:
+    url: str
+    outcome: Outcome
+    http_status: int | None = None
+    final_url: str | None = None
+    # Each hop of the redirect chain: (status, absolute target URL).
+    redirects: list[tuple[int, str]] = field(default_factory=list)
+    # Set when every hop is permanent (301/308): the URL the list should use.
+    permanent_redirect: str | None = None
+    error: str | None = None
+    # "dns" or "connect" when no HTTP answer came at all: such a failure may be ours.
+    network_error: str | None = None
+    moved_to: str | None = None  # web links are never "moved": redirects are reported
+    archived: bool = False
+    server_error: bool = False  # the page itself answered 5xx (not a bot challenge)
+    etag: str | None = None
+
+    @property
+    def redirect(self) -> str | None:
+        return self.permanent_redirect
+
+    def facts(self) -> Facts:
+        return Facts()
+
+    def report_fields(self, stale: bool) -> dict[str, Any]:
+        return {"http_status": self.http_status}
+
+
+class Web(NothingInside):
+    """The fallback provider, registered last: any http(s) link no other provider checks
+    (a link another provider claimed but leaves, such as a repository's page without a
+    GitHub token, too)."""
 
     name = "web"
-    section = "urls"
-    what = "other links"  # in "114 repositories, 43 papers, …"
+    title = "web"
+    noun = "other links"  # in "114 repositories, 43 papers, …"
+    history = "urls"
     cache = True  # see bot.check.cache
+    archivable = True  # a dead page may have a copy in the Wayback Machine
+    kinds = (LinkKind(Kind.WEB, alive_note=False, row_speaker=False),)
+    scan_keys = ()
+    report_keys = ()
 
     def claim(self, target: Target) -> Target | None:
         return None
 
     def key(self, target: Target) -> str | None:
-        if target.kind in WEB_KINDS and target.url.lower().startswith(("http://", "https://")):
+        if target.kind != Kind.INVALID and target.url.lower().startswith(("http://", "https://")):
             return target.url
         return None
+
+    def identity(self, target: Target) -> str | None:
+        return None  # a web address's identity is the generic one (bot.check.identity)
 
     def check(self, targets: list[Target], ctx: Context) -> ProviderResult:
         if not ctx.config.check.web:
