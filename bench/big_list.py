@@ -113,7 +113,7 @@ def check(text: str, tmp: Path) -> Child:
         config = tmp / "config.toml"
         config.write_text(
             f'[list]\nfile = "{path}"\nstate = "{state}"\n'
-            "[check]\nweb = false\narxiv_interval = 0.0\ntimeout = 30.0\n"
+            "[check]\nweb = false\ntimeout = 30.0\n[arxiv]\ninterval = 0.0\n"
         )
         env = dict(os.environ, GITHUB_API_URL=github.url,
                    GITHUB_GRAPHQL_URL=github.url + "/graphql",

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import bot.check.providers  # noqa: F401  # registers the providers' config sections and kinds
+
 pytest_plugins = [
     "tests.emulators.github_fixtures",
     "tests.emulators.arxiv_fixtures",

@@ -74,7 +74,7 @@ class ReviewWorld:
         self.config = tmp / "awesome-monitor.toml"
         self.config.write_text(
             "[check]\ntimeout = 2.0\nretries = 1\nbackoff = 0.01\nmax_wait = 2.0\n"
-            "arxiv_interval = 0.01\n[pr]\nwrite_interval = 0.0\n",
+            "[arxiv]\ninterval = 0.01\n[pr]\nwrite_interval = 0.0\n",
             encoding="utf-8",
         )
 

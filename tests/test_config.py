@@ -4,11 +4,14 @@ folder (never in the package), the command line overrides and is validated the s
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot import config
+from bot.cli import configfile
 from bot.errors import ConfigError
 from tests.conftest import ROOT
 
@@ -18,27 +21,54 @@ EXAMPLE = ROOT / "data" / "config.toml"
 def test_the_documented_example_is_the_defaults() -> None:
     example = config.load(EXAMPLE)
     defaults = config.Config()
-    for section in ("list", "check", "github", "arxiv", "huggingface", "status", "pr", "review"):
+    theirs = list(config.services.SECTIONS)  # each provider's own section
+    assert theirs == ["github", "arxiv", "huggingface"]
+    for section in ("list", "check", *theirs, "status", "pr", "review"):
         assert dataclasses.asdict(getattr(example, section)) == dataclasses.asdict(
             getattr(defaults, section)
         ), section
     documented = EXAMPLE.read_text(encoding="utf-8")
-    for section in ("check", "status", "pr", "review"):
+    tables = {t.split("]", 1)[0]: t for t in documented.split("\n[")[1:]}
+    for section in ("check", *theirs, "status", "pr", "review"):
         for f in dataclasses.fields(getattr(defaults, section)):
-            assert f"\n{f.name} = " in documented or f.name == "sections", (section, f.name)
+            assert f"\n{f.name} = " in tables[section] or f.name == "sections", (section, f.name)
+
+
+def test_a_key_a_provider_took_over_is_read_where_it_was_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    old = tmp_path / "old.toml"
+    old.write_text("[check]\narxiv_interval = 0.5\n")
+    with caplog.at_level("WARNING", logger="bot.config"):
+        assert config.load(old).arxiv.interval == 0.5
+    assert f"{old}: 'check.arxiv_interval' is now 'arxiv.interval'" in caplog.text
+    old.write_text("[check]\narxiv_interval = 0.5\n[arxiv]\ninterval = 1.5\n")
+    assert config.load(old).arxiv.interval == 1.5  # the new place wins
+    old.write_text("[check]\narxiv_interval = -1\n")
+    with pytest.raises(ConfigError, match="'arxiv.interval' must be at least 0, not -1.0"):
+        config.load(old)
+
+
+def test_a_config_loaded_before_the_providers_registered_fails_loudly() -> None:
+    """Without the registry, `[github]` would be an unknown key or, worse, unread."""
+    code = "from bot import config\nconfig.load()"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, timeout=60)  # fmt: skip
+    assert run.returncode != 0
+    assert "no provider has registered its config: import bot.check.providers" in run.stderr
 
 
 def test_found_in_the_current_folder_and_nowhere_else(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert config.find() is None and config.load().source is None
+    assert configfile.find() is None and configfile.load().source is None
     (tmp_path / ".github").mkdir()
     (tmp_path / ".github" / "awesome-monitor.toml").write_text('[status]\ncolumn = "A"\n')
-    assert config.load().status.column == "A"
+    assert configfile.load().status.column == "A"
     (tmp_path / "awesome-monitor.toml").write_text('[status]\ncolumn = "B"\n')
-    assert config.load().status.column == "B"  # the first of the names wins
-    cfg = config.load()
+    assert configfile.load().status.column == "B"  # the first of the names wins
+    cfg = configfile.load()
     assert cfg.list_path() == tmp_path / "README.md"
     assert cfg.state_path(tmp_path / "README.md") == (
         tmp_path / ".awesome-monitor" / "README.md.json"

@@ -11,7 +11,7 @@ import pytest
 
 from bot import config
 from bot.check import providers
-from bot.cli import main
+from bot.cli import configfile, main
 from bot.errors import ConfigError
 from bot.parse.target import Kind
 from tests.world import World
@@ -45,14 +45,14 @@ def folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path
     return lists, work
 
 
-@pytest.mark.parametrize("name", config.CONFIG_NAMES)
+@pytest.mark.parametrize("name", configfile.CONFIG_NAMES)
 def test_a_config_beside_the_list_is_found_from_another_folder(
     folders: tuple[Path, Path], name: str
 ) -> None:
     lists, _ = folders
     (lists / name).parent.mkdir(exist_ok=True)
     (lists / name).write_text('[status]\ncolumn = "Beside"\n')
-    cfg = config.load(beside=Path("../lists/README.md"))
+    cfg = configfile.load(beside=Path("../lists/README.md"))
     assert cfg.status.column == "Beside" and cfg.source is not None
     assert cfg.source.resolve() == (lists / name).resolve()
 
@@ -62,14 +62,14 @@ def test_which_config_wins(folders: tuple[Path, Path]) -> None:
     lists, work = folders
     listed = lists / "README.md"
     (work / "awesome-monitor.toml").write_text('[status]\ncolumn = "Here"\n')
-    assert config.load(beside=listed).status.column == "Here"
+    assert configfile.load(beside=listed).status.column == "Here"
     (lists / ".github").mkdir()
     (lists / ".github" / "awesome-monitor.toml").write_text('[status]\ncolumn = "Beside"\n')
-    assert config.load(beside=listed).status.column == "Beside"
+    assert configfile.load(beside=listed).status.column == "Beside"
     named = work / "named.toml"
     named.write_text('[status]\ncolumn = "Named"\n')
-    assert config.load(named, beside=listed).status.column == "Named"
-    assert config.load().status.column == "Here"  # no list named: the current folder's
+    assert configfile.load(named, beside=listed).status.column == "Named"
+    assert configfile.load().status.column == "Here"  # no list named: the current folder's
 
 
 def test_check_reads_the_config_beside_the_list(
@@ -107,7 +107,7 @@ def test_a_run_from_another_folder_uses_the_config_and_state_beside_the_list(
 
 def test_the_note_kinds_are_the_kinds_links_have() -> None:
     kinds = {name for name in providers.kinds() if name != Kind.INVALID}
-    assert set(config.NOTE_KINDS) == kinds
+    assert list(config.checks.note_kinds()) == [k for k in providers.kinds() if k in kinds]
     assert set(config.StatusConfig().note_kinds) == kinds
 
 
@@ -162,7 +162,7 @@ def test_a_bad_url_option_is_named_with_what_a_good_one_looks_like(
     assert "https://" in line  # what a good one looks like
 
 
-@pytest.mark.parametrize("key", [k for k, _, _ in config.checks.URL_KEYS])
+@pytest.mark.parametrize("key", [e.key for e in config.checks.endpoints()])
 @pytest.mark.parametrize("url", BAD_URLS)
 def test_a_bad_url_in_the_config_is_named_with_its_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, url: str
@@ -174,7 +174,7 @@ def test_a_bad_url_in_the_config_is_named_with_its_key(
     assert f"'{key}' must be an http(s) URL" in line and repr(url) in line
 
 
-@pytest.mark.parametrize("var", [v for _, v, _ in config.checks.URL_KEYS])
+@pytest.mark.parametrize("var", [e.env for e in config.checks.endpoints()])
 def test_a_bad_url_in_the_environment_is_named_with_its_variable(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -191,7 +191,7 @@ def test_a_good_url_passes_and_the_config_wins_over_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("GITHUB_API_URL", "not a url")
-    cfg = config.load(overrides={"github.api_url": "http://127.0.0.1:8080/api/v3"})
+    cfg = configfile.load(overrides={"github.api_url": "http://127.0.0.1:8080/api/v3"})
     assert cfg.github.api_url == "http://127.0.0.1:8080/api/v3"
 
 
@@ -208,7 +208,7 @@ def test_a_timeout_that_is_not_a_usable_number_is_refused(
     assert line.endswith(f"not {float(value)!r}")
 
 
-NUMBERS = [key for key, *_ in config.checks._RANGES]
+NUMBERS = [r.key for r in config.checks.ranges()]
 
 
 @pytest.mark.parametrize("key", NUMBERS)
@@ -219,8 +219,7 @@ def test_every_number_in_the_config_is_finite_and_in_range(
     section, name = key.split(".")
     path = tmp_path / "c.toml"
     path.write_text(f"[{section}]\n{name} = {value}\n")
-    hint = config.Config.__dataclass_fields__[section].default_factory()  # type: ignore[misc]
-    is_int = isinstance(getattr(hint, name), int)
+    is_int = isinstance(getattr(getattr(config.Config(), section), name), int)
     with pytest.raises(ConfigError) as caught:
         config.load(path)
     message = str(caught.value)

@@ -82,10 +82,10 @@ class World:
             "timeout = 2.0\nretries = 1\nbackoff = 0.01\nmax_wait = 2.0\n"
             # Runs seconds apart: no time rule for dead, no cache between runs.
             "dead_after_days = 0\nrecheck_after = 0\n"
-            "arxiv_interval = 0.01\n"
             # The sample links two real web hosts; no test may reach them.
             'exclude = ["^https://(cdn\\\\.rawgit\\\\.com|openreview\\\\.net)/"]\n'
             f"web = {'true' if check_web else 'false'}\n"
+            "[arxiv]\ninterval = 0.01\n"
             "[pr]\nwrite_interval = 0.0\n",
             encoding="utf-8",
         )

@@ -1,5 +1,4 @@
-"""One HTTP policy for every provider (GitHub, arXiv, Hugging Face, the web) and for the
-GitHub writes of `pr`:
+"""One HTTP policy for every provider and for the platform's writes of `pr`:
 
 - retries with exponential backoff on urllib3's `Retry` (mounted in every session, and
   handed to PyGithub): 408, 429, 5xx, resets and timeouts; 403 only with a Retry-After;
@@ -8,7 +7,8 @@ GitHub writes of `pr`:
   paid from it, and once it is spent the last answer stands, so a run always ends;
 - a host that asks for a pause (Retry-After) is paused for every thread, and at most
   `[check] per_host` requests are in flight per host;
-- per-service pacing: arXiv's terms ask for 3 seconds between requests, retries included;
+- per-service pacing, as a provider asks for it (`pace`: arXiv's terms ask for 3 seconds
+  between requests, retries included);
 - request counts per service, and `net_error`, the one reading of a transport failure;
 - the run's `Stop` (`bot.check.stop`): once set, no request starts, none is retried, every
   wait ends, and the requests in flight are cut.
@@ -45,13 +45,16 @@ from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
+from bot import DISTRIBUTION, __version__, home
 from bot.check.stop import Cancelled, Stop, StoppableAdapter
 from bot.config import CheckConfig
 
 log = logging.getLogger(__name__)
 
 RETRY_CODES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
-USER_AGENT = "Mozilla/5.0 (compatible; awesome-monitor/0.2; +https://github.com/awesome-monitor)"
+USER_AGENT = f"Mozilla/5.0 (compatible; {DISTRIBUTION}/{__version__}" + (
+    f"; +{home()})" if home() else ")"
+)
 _CHECK = CheckConfig()
 
 GiveUp = Callable[[BaseHTTPResponse], bool]
@@ -67,14 +70,12 @@ class HttpSettings:
     retries: int = _CHECK.retries  # extra attempts on 5xx / 429 / timeouts / resets
     backoff: float = _CHECK.backoff  # first retry delay in seconds, doubled each time
     max_wait: float = _CHECK.max_wait  # seconds a run may spend waiting, all services
-    min_interval: float = _CHECK.arxiv_interval  # arXiv: seconds between requests
     user_agent: str = USER_AGENT
 
     @classmethod
     def from_config(cls, c: CheckConfig) -> HttpSettings:
         return cls(timeout=c.timeout, concurrency=c.concurrency, per_host=c.per_host,
-                   retries=c.retries, backoff=c.backoff, max_wait=c.max_wait,
-                   min_interval=c.arxiv_interval)  # fmt: skip
+                   retries=c.retries, backoff=c.backoff, max_wait=c.max_wait)  # fmt: skip
 
 
 class _Gate:

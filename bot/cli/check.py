@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot import config as config_mod
 from bot.check import state as state_mod
 from bot.check.providers.github_api import token
 from bot.check.stop import Stop
+from bot.cli import configfile
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import finish, show
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace, stop: Stop) -> int:
 
 
 def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
-    cfg = config_mod.load(args.config, config_overrides(args), beside=args.file)
+    cfg = configfile.load(args.config, config_overrides(args), beside=args.file)
     path = cfg.list_path(args.file)
     text = read_markdown(path)
     state_path = cfg.state_path(path, args.state)

@@ -14,6 +14,7 @@ from bot.check.http import Http, HttpSettings
 from bot.check.providers.github_api import PUBLIC_API, token
 from bot.check.state import State
 from bot.check.stop import Stop
+from bot.cli import configfile
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import show
@@ -48,7 +49,7 @@ def checked(
     closed when the block ends. A check stopped by a signal saves its history (unless a dry
     run) and raises `Interrupted`: the list, the pull request and the issue are not
     touched."""
-    cfg = config_mod.load(args.config, config_overrides(args))
+    cfg = configfile.load(args.config, config_overrides(args))
     if "/" not in args.repo.strip("/"):
         raise InputError(f"--repo must be OWNER/NAME, not {args.repo!r}")
     path = args.path or cfg.pr.path

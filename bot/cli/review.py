@@ -21,7 +21,7 @@ from bot import config as config_mod
 from bot.check.http import Http, HttpSettings
 from bot.check.providers.github_api import PUBLIC_API, token
 from bot.check.stop import Stop
-from bot.cli import gitbase
+from bot.cli import configfile, gitbase
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.signals import interrupted
@@ -78,17 +78,17 @@ def _config(args: argparse.Namespace, base: gitbase.BaseCommit) -> config_mod.Co
     outside the checkout is the workflow's own, read as it is."""
     overrides = config_overrides(args)
     if args.config is not None and not base.inside(args.config):
-        return config_mod.load(args.config, overrides)
-    names = [args.config] if args.config else [Path.cwd() / n for n in config_mod.CONFIG_NAMES]
+        return configfile.load(args.config, overrides)
+    names = [args.config] if args.config else [Path.cwd() / n for n in configfile.CONFIG_NAMES]
     for name in names:
         text = base.read(name) if base.inside(name) else None
         if text is not None:
-            return config_mod.load(name, overrides, text=text)
+            return configfile.load(name, overrides, text=text)
     if args.config is not None:
         raise InputError(f"--config {args.config}: not in the base ({base.name}); review reads "
                          "its config as the base has it, so that a pull request cannot change "
                          "the rules it is judged by")  # fmt: skip
-    cfg = config_mod.load(names[0], overrides, text="")  # the defaults
+    cfg = configfile.load(names[0], overrides, text="")  # the defaults
     cfg.source = None
     return cfg
 

@@ -1,33 +1,32 @@
-"""TOML configuration: every default in one place (the dataclasses below), loading, command
-line overrides, and validation with errors that name the key and where it came from.
+"""TOML configuration: every default in one place (the dataclasses below, and each service's
+own section, which its provider registers: `bot.config.services`), loading, command line
+overrides, and validation with errors that name the key and where it came from.
 
-A config is found, in this order: `--config FILE`; `awesome-monitor.toml`,
-`.awesome-monitor.toml` or `.github/awesome-monitor.toml` beside the list named on the
-command line; the same names in the current folder; else the defaults. Paths in a config
-file are relative to that file; without one, to the current folder. Never the package's own
-data or source tree. Every value a user can type is checked here, once, with a message that
-names the key, the bad value and what a good one looks like."""
+Which file is loaded is the command line's choice (`bot.cli.configfile`: `--config`, else
+the one beside the list, else the current folder's). Paths in a config file are relative
+to that file; without one, to the current folder. Every value a user can type is checked
+here, once, with a message that names the key, the bad value and what a good one looks
+like."""
 
 from __future__ import annotations
 
 import logging
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from bot.config import checks
+from bot.config import checks, services
+from bot.config.services import Endpoint, Range, ServiceSection
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-CONFIG_NAMES = ("awesome-monitor.toml", ".awesome-monitor.toml", ".github/awesome-monitor.toml")
 STATE_FOLDER = ".awesome-monitor"  # beside the list: `<folder>/.awesome-monitor/<list>.json`
-# The kinds of links `[status] note_kinds` may name (`scan` names them so; tests/test_config.py
-# keeps this equal to the kinds the providers give, less `invalid`, which gets no note).
-NOTE_KINDS = checks.NOTE_KINDS
+
+__all__ = ["Config", "Endpoint", "Range", "ServiceSection", "load", "services"]
 
 
 @dataclass
@@ -48,12 +47,11 @@ class CheckConfig:
     retries: int = 2  # extra attempts on 5xx, 429, timeouts, resets
     backoff: float = 0.5  # first retry delay in seconds, doubled each attempt
     max_wait: float = 60.0  # most seconds a run spends waiting on Retry-After / backoff
-    arxiv_interval: float = 3.0  # seconds between arXiv API requests (arXiv's terms)
     star_history: int = 12  # star counts kept per repository
-    web: bool = True  # also check links that are neither GitHub, arXiv nor Hugging Face
+    web: bool = True  # also check the links no other provider claims
     exclude: list[str] = field(default_factory=list)  # regexes of URLs never checked
     exclude_sections: list[str] = field(default_factory=list)  # headings never checked
-    recheck_after: float = 1.0  # days a well-answered web/arXiv/HF link is not asked again
+    recheck_after: float = 1.0  # days a well-answered link is not asked again (cached kinds)
     fix_redirects: bool = False  # write a permanent redirect's target into the list
     redirect_domains: list[str] = field(default_factory=list)  # other domains it may lead to
     archive: bool = True  # offer the Wayback Machine's last good copy of a dead web link
@@ -63,32 +61,12 @@ class CheckConfig:
 
 
 @dataclass
-class GitHubConfig:
-    api_url: str = ""  # empty: $GITHUB_API_URL, else https://api.github.com
-    graphql_url: str = ""  # empty: $GITHUB_GRAPHQL_URL, else derived from api_url
-    batch_size: int = 100  # repositories per GraphQL query (GitHub allows 100)
-    rest_reserve: int = 2  # REST requests kept in hand when the anonymous budget runs low
-
-
-@dataclass
-class ArxivConfig:
-    api_url: str = ""  # empty: $ARXIV_API_URL, else https://export.arxiv.org/api/query
-
-
-@dataclass
-class HuggingFaceConfig:
-    api_url: str = ""  # empty: $HF_ENDPOINT, else https://huggingface.co
-
-
-@dataclass
 class StatusConfig:
     column: str = "Status"  # the header of the table column the bot owns
     notes: bool = True  # a bot-owned note after links in lists
-    # Links that get a note (an alive web link has nothing to say: only a dead one gets one).
-    note_kinds: list[str] = field(default_factory=lambda: [
-        "github_repo", "github_path", "arxiv", "hf_model", "hf_dataset", "hf_space", "hf_paper",
-        "github_page", "web",
-    ])  # fmt: skip
+    # Links that get a note (an alive web link has nothing to say: only a dead one gets one);
+    # the kinds are the providers' (`bot.config.services.NOTE_KINDS`).
+    note_kinds: list[str] = field(default_factory=services.default_note_kinds)
     star_change: float = 0.1  # stars are re-rendered when they moved by this fraction …
     star_min_change: int = 10  # … and by at least this many (or crossed 1k, 10k, 100k, 1M)
     recent_days: int = 365  # a last commit this recent shows no date; older shows its year
@@ -120,15 +98,28 @@ class ReviewConfig:
 class Config:
     list: ListConfig = field(default_factory=ListConfig)
     check: CheckConfig = field(default_factory=CheckConfig)
-    github: GitHubConfig = field(default_factory=GitHubConfig)
-    arxiv: ArxivConfig = field(default_factory=ArxivConfig)
-    huggingface: HuggingFaceConfig = field(default_factory=HuggingFaceConfig)
     status: StatusConfig = field(default_factory=StatusConfig)
     pr: PrConfig = field(default_factory=PrConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     templates: dict[str, str] = field(default_factory=dict)  # name → template text
+    # Each service's own section (`[name]`), as its provider registered it.
+    services: dict[str, Any] = field(default_factory=services.defaults)
     base_dir: Path = field(default_factory=Path.cwd)
     source: Path | None = None  # the file it came from, if any
+
+    def service(self, name: str) -> Any:
+        """A service's section (`[name]`)."""
+        try:
+            return self.services[name]
+        except KeyError:
+            raise LookupError(f"no [{name}] section: its provider is not registered") from None
+
+    def __getattr__(self, name: str) -> Any:
+        """`cfg.github` for `cfg.service("github")`, as the sections read in a TOML file."""
+        found = self.__dict__.get("services") or {}
+        if name in found:
+            return found[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def path(self, value: str) -> Path:
         """A path from the config, relative to the config file's folder."""
@@ -147,45 +138,32 @@ class Config:
         return list_path.parent / STATE_FOLDER / f"{list_path.name}.json"
 
 
-def find(folder: Path | None = None) -> Path | None:
-    """The config file of a folder (the current one by default), if there is one."""
-    folder = folder or Path.cwd()
-    return next((folder / n for n in CONFIG_NAMES if (folder / n).is_file()), None)
-
-
-def discover(beside: Path | None = None) -> Path | None:
-    """The config for a list: beside it (its folder, then that folder's `.github/`), else
-    in the current folder. The list's own folder wins: it is the more specific of the two,
-    and it is where the state goes too."""
-    folders = [beside.parent] if beside is not None else []
-    folders.append(Path.cwd())
-    return next((found for found in map(find, folders) if found is not None), None)
-
-
 def load(
     path: Path | None = None,
-    overrides: dict[str, Any] | None = None,
-    beside: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
     text: str | None = None,
+    options: Mapping[str, str] | None = None,
 ) -> Config:
-    """Load `path` (else the config `discover(beside)` finds, else the defaults), apply
-    command line `overrides` ({"check.dead_after": 3, …}; None values ignored) and validate,
-    together with the endpoints the environment `env` (default: os.environ) sets. `text`:
-    the content of `path` as read elsewhere (`review` reads it from the base commit)."""
-    source = path or discover(beside)
+    """Load `path` (else the defaults), apply command line `overrides` ({"check.dead_after":
+    3, …}; None values ignored; `options` says how the command line names each key) and
+    validate, together with the endpoints the environment `env` (default: os.environ)
+    sets. `text`: the content of `path` as read elsewhere (`review` reads it from the base
+    commit)."""
+    services.require()
     cfg = Config()
-    if source is not None:
-        cfg = _build(Config, _read(source, text), f"{source}: ", "")
-        cfg.base_dir, cfg.source = source.resolve().parent, source
-        log.info("config: %s", source)
+    if path is not None:
+        cfg = _build_config(_read(path, text), f"{path}: ")
+        cfg.base_dir, cfg.source = path.resolve().parent, path
+        log.info("config: %s", path)
     cli = {k: v for k, v in (overrides or {}).items() if v is not None}
+    named = {k: (options or {}).get(k) or _option(k) for k in cli}
     for key, value in cli.items():
         section, name = key.split(".")
         target = getattr(cfg, section)
         hint = get_type_hints(type(target))[name]
-        setattr(target, name, _typed(hint, value, "", _option(key)))
-    checks.values(cfg, {k: _option(k) for k in cli}, f"{source}: " if source else "")
+        setattr(target, name, _typed(hint, value, "", named[key]))
+    checks.values(cfg, named, f"{path}: " if path else "")
     checks.environment(cfg, os.environ if env is None else env)
     return cfg
 
@@ -212,25 +190,46 @@ def _read(source: Path, text: str | None = None) -> dict[str, Any]:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
 
 
-# The command line's names for the keys it sets, where they are not just the key's name.
-_OPTIONS = {"github.api_url": "--github-api-url", "github.graphql_url": "--github-graphql-url",
-            "arxiv.api_url": "--arxiv-api-url", "huggingface.api_url": "--hf-api-url"}  # fmt: skip
-
-
 def _option(key: str) -> str:
-    """`check.dead_after` → `--dead-after` (how the command line names it)."""
-    return _OPTIONS.get(key) or "--" + key.split(".")[1].replace("_", "-")
+    """`check.dead_after` → `--dead-after` (how the command line names it by default)."""
+    return "--" + key.split(".")[1].replace("_", "-")
 
 
-def _build(cls: type, raw: dict[str, Any], where: str, prefix: str) -> Any:
+def _build_config(raw: dict[str, Any], where: str) -> Config:
+    """The generic sections, then each service's own (`[name]`), then the keys a service
+    took over from another section (read where they were, with a warning)."""
+    raw = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
+    for section in services.SECTIONS.values():
+        for old, new in section.moved.items():
+            old_section, old_key = old.split(".")
+            if not isinstance(raw.get(old_section), dict) or old_key not in raw[old_section]:
+                continue
+            value = raw[old_section].pop(old_key)
+            own = raw.setdefault(section.name, {})
+            if isinstance(own, dict):
+                own.setdefault(new, value)
+            log.warning("%s'%s' is now '%s.%s': it is still read, but move it there", where,
+                        old, section.name, new)  # fmt: skip
+    theirs = {k: raw.pop(k) for k in list(raw) if k in services.SECTIONS}
+    cfg = _build(Config, raw, where, "", also=services.SECTIONS)
+    for name, value in theirs.items():
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}'{name}' must be a table ([{name}])")
+        cfg.services[name] = _build(services.SECTIONS[name].settings, value, where, f"{name}.")
+    return cfg
+
+
+def _build(cls: type, raw: dict[str, Any], where: str, prefix: str,
+           also: Iterable[str] = ()) -> Any:  # fmt: skip
     hints = get_type_hints(cls)
-    known = {f.name for f in fields(cls) if f.name not in ("base_dir", "source")}
+    own = {f.name for f in fields(cls) if f.name not in ("base_dir", "source", "services")}
+    known = own | set(also)
     for key in raw:
         if key not in known:
             hint = f" (known: {', '.join(sorted(known))})"
             raise ConfigError(f"{where}unknown key '{prefix}{key}'{hint}")
     values: dict[str, Any] = {}
-    for name in known & raw.keys():
+    for name in own & raw.keys():
         kind, value, key = hints[name], raw[name], f"{prefix}{name}"
         if is_dataclass(kind):
             if not isinstance(value, dict):

@@ -1,7 +1,8 @@
 """Every value a user can type, checked once, with a message that names the key (or the
 option), the bad value and what a good one looks like: numbers finite and in range, the
-kinds and template names that exist, URLs, branch names, labels and paths. Works on a
-loaded `bot.config.Config` (not imported here: it imports this)."""
+kinds and template names that exist, URLs, branch names, labels and paths. A service's own
+keys are checked by what its provider declared (`bot.config.services`). Works on a loaded
+`bot.config.Config` (not imported here: it imports this)."""
 
 from __future__ import annotations
 
@@ -15,53 +16,64 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from bot.config import services
+from bot.config.services import Endpoint, Range
 from bot.errors import ConfigError
 
 # What `review` may find about a link a pull request adds; `[review] fail_on` names those
 # that fail the check (exit 1). "Could not tell" (a 429, a 5xx, a timeout) never does.
 REVIEW_FINDINGS = ("failing", "duplicate", "malformed", "moved", "archived", "stale",
                    "new_version", "withdrawn", "redirect")  # fmt: skip
-# The kinds of links `[status] note_kinds` may name (`scan` names them so; tests/test_config.py
-# keeps this equal to the kinds the providers give, less `invalid`, which gets no note).
-NOTE_KINDS = ("github_repo", "github_path", "github_page", "arxiv", "hf_model", "hf_dataset",
-              "hf_space", "hf_paper", "web")  # fmt: skip
 TEMPLATES = Path(__file__).resolve().parents[1] / "render" / "templates"  # `[templates]` names
 
 
 # Numbers: (key, lowest, highest, whether the lowest is allowed, unit). Every one is finite
 # and bounded: `inf` or 1e308 seconds would overflow where they become a date or a timeout.
 _YEARS_100 = 36_500
-_RANGES: tuple[tuple[str, float, float, bool, str], ...] = (
-    ("check.dead_after", 1, 1000, True, ""),
-    ("check.dead_after_days", 0, _YEARS_100, True, " days"),
-    ("check.dead_after_days_5xx", 0, _YEARS_100, True, " days"),
-    ("check.timeout", 0, 3600, False, " seconds"),
-    ("check.concurrency", 1, 1000, True, ""),
-    ("check.per_host", 1, 1000, True, ""),
-    ("check.retries", 0, 100, True, ""),
-    ("check.backoff", 0, 3600, True, " seconds"),
-    ("check.max_wait", 0, 86_400, True, " seconds"),
-    ("check.arxiv_interval", 0, 3600, True, " seconds"),
-    ("check.star_history", 1, 100_000, True, ""),
-    ("check.recheck_after", 0, _YEARS_100, True, " days"),
-    ("check.archive_budget", 1, 100_000, True, ""),
-    ("github.batch_size", 1, 100, True, ""),
-    ("github.rest_reserve", 0, 5000, True, ""),
-    ("status.star_change", 0, 100, True, ""),
-    ("status.star_min_change", 0, 10**9, True, ""),
-    ("status.recent_days", 0, _YEARS_100, True, " days"),
-    ("status.stale_after", 0, _YEARS_100, True, " days"),
-    ("pr.write_interval", 0, 3600, True, " seconds"),
-    ("pr.refresh_after", 0, _YEARS_100, True, " days"),
+_RANGES: tuple[Range, ...] = (
+    Range("check.dead_after", 1, 1000),
+    Range("check.dead_after_days", 0, _YEARS_100, unit=" days"),
+    Range("check.dead_after_days_5xx", 0, _YEARS_100, unit=" days"),
+    Range("check.timeout", 0, 3600, low_ok=False, unit=" seconds"),
+    Range("check.concurrency", 1, 1000),
+    Range("check.per_host", 1, 1000),
+    Range("check.retries", 0, 100),
+    Range("check.backoff", 0, 3600, unit=" seconds"),
+    Range("check.max_wait", 0, 86_400, unit=" seconds"),
+    Range("check.star_history", 1, 100_000),
+    Range("check.recheck_after", 0, _YEARS_100, unit=" days"),
+    Range("check.archive_budget", 1, 100_000),
+    Range("status.star_change", 0, 100),
+    Range("status.star_min_change", 0, 10**9),
+    Range("status.recent_days", 0, _YEARS_100, unit=" days"),
+    Range("status.stale_after", 0, _YEARS_100, unit=" days"),
+    Range("pr.write_interval", 0, 3600, unit=" seconds"),
+    Range("pr.refresh_after", 0, _YEARS_100, unit=" days"),
 )
-# URL keys: (key, the environment variable used when it is empty, an example of a good one).
-URL_KEYS = (
-    ("github.api_url", "GITHUB_API_URL", "https://github.example.com/api/v3"),
-    ("github.graphql_url", "GITHUB_GRAPHQL_URL", "https://github.example.com/api/graphql"),
-    ("arxiv.api_url", "ARXIV_API_URL", "https://export.arxiv.org/api/query"),
-    ("huggingface.api_url", "HF_ENDPOINT", "https://huggingface.co"),
-    ("check.archive_api", "WAYBACK_API_URL", "https://archive.org"),
-)
+# URL keys, each with the environment variable used when it is empty.
+_ENDPOINTS = (Endpoint("check.archive_api", "WAYBACK_API_URL", "https://archive.org"),)
+
+
+def ranges() -> tuple[Range, ...]:
+    """Every bounded number: the generic ones, then each service's (`name.key`)."""
+    theirs = (Range(f"{s.name}.{r.key}", r.low, r.high, r.low_ok, r.unit)
+              for s in services.SECTIONS.values() for r in s.ranges)  # fmt: skip
+    return (*_RANGES, *theirs)
+
+
+def endpoints() -> tuple[Endpoint, ...]:
+    """Every URL key (`section.key`), each services' first, with its environment variable."""
+    theirs = (Endpoint(f"{s.name}.{e.key}", e.env, e.example)
+              for s in services.SECTIONS.values() for e in s.endpoints)  # fmt: skip
+    return (*theirs, *_ENDPOINTS)
+
+
+def note_kinds() -> tuple[str, ...]:
+    """The kinds of links `[status] note_kinds` may name: the providers' (`scan` names them
+    so), less `invalid`, which gets no note."""
+    return tuple(services.NOTE_KINDS)
+
+
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{1,63}")
 _BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|^[/.-]|/\.|[/.]$|\.lock$|^@$")
 
@@ -78,7 +90,8 @@ def values(cfg: Any, cli: dict[str, str], where: str) -> None:
     def fail(key: str, problem: str) -> ConfigError:
         return ConfigError(f"{cli.get(key) or f'{where}{key!r}'} {problem}")
 
-    for key, low, high, low_ok, unit in _RANGES:
+    for r in ranges():
+        key, low, high, low_ok, unit = r.key, r.low, r.high, r.low_ok, r.unit
         value = _get(cfg, key)
         above = f"at least {low:g}" if low_ok else f"greater than {low:g}"
         if not math.isfinite(value):
@@ -89,7 +102,8 @@ def values(cfg: Any, cli: dict[str, str], where: str) -> None:
         if value > high:
             raise fail(key, f"must be at most {high:,}{unit}, not {value!r}")
     _check_text(cfg, fail)
-    for key, _, example in URL_KEYS:
+    for e in endpoints():
+        key, example = e.key, e.example
         problem = url_problem(_get(cfg, key), example) if _get(cfg, key) else None
         if problem:
             raise fail(key, problem)
@@ -101,12 +115,13 @@ def _check_text(cfg: Any, fail: Callable[[str, str], ConfigError]) -> None:
         raise fail(
             "status.column", f"must be a header without '|' or line breaks, not {s.column!r}"
         )
+    kinds = note_kinds()
     for kind in s.note_kinds:
-        if kind not in NOTE_KINDS:
+        if kind not in kinds:
             raise fail(
                 "status.note_kinds",
-                f"has {kind!r}, not a kind of link{_did_you_mean(kind, NOTE_KINDS)}; "
-                f"valid: {', '.join(NOTE_KINDS)}",
+                f"has {kind!r}, not a kind of link{_did_you_mean(kind, kinds)}; "
+                f"valid: {', '.join(kinds)}",
             )
     for kind in cfg.review.fail_on:
         if kind not in REVIEW_FINDINGS:
@@ -189,9 +204,9 @@ def url_problem(value: str, example: str) -> str | None:
 
 def environment(cfg: Any, env: Mapping[str, str]) -> None:
     """The endpoints the environment sets, when the config or the command line does not."""
-    for key, var, example in URL_KEYS:
-        value = env.get(var, "")
-        if value and not _get(cfg, key):
-            problem = url_problem(value, example)
+    for e in endpoints():
+        value = env.get(e.env, "")
+        if value and not _get(cfg, e.key):
+            problem = url_problem(value, e.example)
             if problem:
-                raise ConfigError(f"the environment variable {var} {problem}")
+                raise ConfigError(f"the environment variable {e.env} {problem}")

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from bot import __version__
+from bot import __version__, home
 from bot.check.model import CheckResult, Judgement
 from bot.config import Config
 from bot.files import write_output
@@ -23,8 +23,6 @@ from bot.render.groups import Item, groups
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-# The project has no public home yet: the distribution's name on PyPI stands for it.
-INFORMATION_URI = "https://pypi.org/project/awesome-monitor/"
 SRCROOT = "%SRCROOT%"
 # GitHub matches alerts across runs on this key; ours is the rule and the link, not the line.
 FINGERPRINT = "primaryLocationLineHash"
@@ -69,7 +67,7 @@ RULES: tuple[Rule, ...] = (
         "**Dead link.** It failed on several runs in a row, over several days "
         "(`[check] dead_after`), so this is not a passing outage.\n\n"
         "- Look for the resource's new address (a renamed project, a fork that lives on, the "
-        "paper's arXiv page) and link that instead;\n"
+        "paper's own page) and link that instead;\n"
         "- or remove the entry. awesome-monitor flags a dead link in the list, never deletes it.\n"
         "\n" + _DISABLE,
     ),
@@ -132,7 +130,7 @@ def sarif_log(cfg: Config, result: CheckResult, artifact: str | Path) -> dict[st
                         "name": "awesome-monitor",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
+                        **({"informationUri": home()} if home() else {}),
                         "rules": [rule.descriptor() for rule in RULES],
                     }
                 },

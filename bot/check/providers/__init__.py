@@ -15,6 +15,7 @@ from bot.check.providers.base import Context, Provider
 from bot.check.providers.github import GitHub
 from bot.check.providers.huggingface import HuggingFace
 from bot.check.providers.web import Web
+from bot.config import services
 from bot.parse.markdown import Document
 from bot.parse.target import Kind, Target
 from bot.parse.target import classify as parse_target
@@ -27,6 +28,12 @@ REGISTRY: tuple[Provider, ...] = (
 )
 
 __all__ = ["REGISTRY", "Context", "Provider", "classify", "classify_links", "owner"]
+
+for _p in REGISTRY:  # what each provider brings to the config: its section, its kinds
+    if _p.settings is not None:
+        services.register(_p.settings)
+    for _k in _p.kinds:
+        services.register_note_kind(str(_k.name), _k.noted_by_default)
 
 # A malformed link: never noted in the list (`[status] note_kinds` cannot name it); one that
 # names what it means (an SSH clone address) is checked as that, and `review` shows its facts.

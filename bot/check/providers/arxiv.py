@@ -1,7 +1,7 @@
 """arXiv provider: latest version, dates, journal_ref and withdrawal of papers, through the
 arXiv query API (Atom), batched and polite.
 
-Terms of use: at most one request every `min_interval` seconds (3 s), one connection at a
+Terms of use: at most one request every `[arxiv] interval` seconds (3 s), one connection at a
 time, so requests are strictly sequential. Anything that prevents an answer (timeouts, 5xx,
 429, connection errors) yields UNKNOWN, never FAIL: only arXiv saying "no such paper" (or a
 malformed id) is a failure."""
@@ -21,14 +21,33 @@ import requests
 from bot.check.http import Http, HttpSettings, net_error
 from bot.check.model import Facts, LinkKind, Observation, Outcome, ProviderResult, rebuild
 from bot.check.providers.base import Context, NothingInside
+from bot.config import Endpoint, Range, ServiceSection
 from bot.parse.target import Kind, Target, web_host
 
 NAME = "arxiv"
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
+INTERVAL = 3.0  # seconds between requests, retries included: arXiv's terms of use
 BATCH_SIZE = 100  # ~640 ids make a URL too long (HTTP 414)
 MALFORMED = "malformed arXiv id"
 NOT_FOUND = "not found on arXiv"
 ARXIV_NS = "http://arxiv.org/schemas/atom"
+
+
+@dataclass
+class ArxivConfig:
+    """`[arxiv]` in the config."""
+
+    api_url: str = ""  # empty: $ARXIV_API_URL, else https://export.arxiv.org/api/query
+    interval: float = INTERVAL  # seconds between arXiv API requests (arXiv's terms)
+
+
+SECTION = ServiceSection(
+    NAME,
+    ArxivConfig,
+    endpoints=(Endpoint("api_url", "ARXIV_API_URL", DEFAULT_API_URL),),
+    ranges=(Range("interval", 0, 3600, unit=" seconds"),),
+    moved={"check.arxiv_interval": "interval"},  # where it was until 0.1.0
+)
 
 
 class ArxivKind(StrEnum):
@@ -171,10 +190,10 @@ class _Client:
     """Sequential GETs through the run's HTTP policy (which paces them 3 s apart and
     retries 429, 5xx and timeouts). Remembers whether arXiv answered at all."""
 
-    def __init__(self, api_url: str, http: Http) -> None:
+    def __init__(self, api_url: str, http: Http, interval: float) -> None:
         self.api_url = api_url
         self.http = http
-        http.pace(NAME, http.settings.min_interval)
+        http.pace(NAME, interval)
         self.session = http.session(NAME, headers={"Accept": "application/atom+xml"})
         self.reached = False  # any HTTP answer at all
 
@@ -279,6 +298,7 @@ class Arxiv(NothingInside):
     history = "papers"
     cache = True  # see bot.check.cache
     archivable = False
+    settings = SECTION
     kinds = (LinkKind(ArxivKind.PAPER),)
     scan_keys = ("arxiv_id", "arxiv_version")
     report_keys = ("arxiv_id", "arxiv_version", "arxiv_updated")
@@ -294,8 +314,9 @@ class Arxiv(NothingInside):
 
     def check(self, targets: list[Target], ctx: Context) -> ProviderResult:
         ids = list(dict.fromkeys(k for t in targets if (k := self.key(t))))
-        api = ctx.config.arxiv.api_url or ctx.env.get("ARXIV_API_URL") or DEFAULT_API_URL
-        return check_papers(ids, api, ctx.http, ctx.progress)
+        own = ctx.config.service(NAME)
+        api = own.api_url or ctx.env.get("ARXIV_API_URL") or DEFAULT_API_URL
+        return check_papers(ids, api, ctx.http, ctx.progress, interval=own.interval)
 
     def moved_url(self, target: Target, url: str, moved_to: str) -> str | None:
         return None
@@ -311,6 +332,7 @@ def check_papers(
     progress: Callable[[int], None] | None = None,
     *,
     batch_size: int = BATCH_SIZE,
+    interval: float = INTERVAL,
 ) -> ProviderResult:
     """Check bare arXiv ids. Observations are keyed by the ids as given.
 
@@ -331,7 +353,7 @@ def check_papers(
     canon = list(dict.fromkeys(wanted.values()))
     batches = [canon[i : i + batch_size] for i in range(0, len(canon), batch_size)]
     out: dict[str, PaperObservation] = {}
-    client = _Client(api_url, http)
+    client = _Client(api_url, http, interval)
     failed = 0
     try:
         for batch in batches:

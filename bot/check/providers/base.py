@@ -18,7 +18,7 @@ from typing import Protocol
 from bot.check.http import Http
 from bot.check.model import Inside, LinkKind, Observation, ProviderResult
 from bot.check.state import Entry
-from bot.config import Config
+from bot.config import Config, ServiceSection
 from bot.parse.target import Target
 
 
@@ -41,6 +41,7 @@ class Provider(Protocol):
     history: str  # the section of the history its observations are kept in
     cache: bool  # whether a well-answered key is reused for `[check] recheck_after` days
     archivable: bool  # its dead links may have an archived copy (the Wayback Machine)
+    settings: ServiceSection | None  # its own config section, `[name]` (None: it has none)
     kinds: tuple[LinkKind, ...]  # the kinds of links it claims (`scan` names them)
     scan_keys: tuple[str, ...]  # its keys in `scan --json` (its targets' `scan_fields`)
     report_keys: tuple[str, ...]  # its keys in `check --json` (targets' and observations')

@@ -22,6 +22,7 @@ from bot.check.providers import github_urls
 from bot.check.providers.base import Context
 from bot.check.providers.github_api import (
     NAME,
+    SECTION,
     GitHubSettings,
     RepoObservation,
     RepoRequest,
@@ -43,6 +44,7 @@ class GitHub:
     history = "repos"
     cache = False  # see bot.check.cache
     archivable = False
+    settings = SECTION
     kinds = (
         LinkKind(GitHubKind.REPO, stale_listed=True),
         LinkKind(GitHubKind.PATH),

@@ -14,6 +14,7 @@ from urllib3.response import BaseHTTPResponse
 from bot.check.http import Http, net_error
 from bot.check.model import CredentialsRefused, Facts, Outcome, ProviderResult
 from bot.check.providers.base import Context
+from bot.config import Endpoint, Range, ServiceSection
 
 NAME = "github"
 PUBLIC_API = "https://api.github.com"
@@ -81,6 +82,27 @@ class RepoRequest:
 
 
 @dataclass
+class GitHubConfig:
+    """`[github]` in the config."""
+
+    api_url: str = ""  # empty: $GITHUB_API_URL, else https://api.github.com
+    graphql_url: str = ""  # empty: $GITHUB_GRAPHQL_URL, else derived from api_url
+    batch_size: int = 100  # repositories per GraphQL query (GitHub allows 100)
+    rest_reserve: int = 2  # REST requests kept in hand when the anonymous budget runs low
+
+
+SECTION = ServiceSection(
+    NAME,
+    GitHubConfig,
+    endpoints=(
+        Endpoint("api_url", "GITHUB_API_URL", "https://github.example.com/api/v3"),
+        Endpoint("graphql_url", "GITHUB_GRAPHQL_URL", "https://github.example.com/api/graphql"),
+    ),
+    ranges=(Range("batch_size", 1, 100), Range("rest_reserve", 0, 5000)),
+)
+
+
+@dataclass
 class GitHubSettings:
     api_url: str = PUBLIC_API
     graphql_url: str | None = None  # None: PyGithub derives it from api_url
@@ -92,7 +114,7 @@ class GitHubSettings:
     def resolve(cls, ctx: Context) -> GitHubSettings:
         """The config (overridden by the command line), then the environment, as GitHub
         Actions and GitHub Enterprise set it, then github.com."""
-        c, env = ctx.config.github, ctx.env
+        c, env = ctx.config.service(NAME), ctx.env
         return cls(
             api_url=c.api_url or env.get("GITHUB_API_URL") or PUBLIC_API,
             graphql_url=c.graphql_url or env.get("GITHUB_GRAPHQL_URL") or None,

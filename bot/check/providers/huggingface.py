@@ -33,6 +33,7 @@ from bot.check.providers.huggingface_urls import (
     parse_hub_url,
     part_ok,
 )
+from bot.config import Endpoint, ServiceSection
 from bot.parse.target import Kind, Target
 
 NAME = "huggingface"
@@ -91,6 +92,20 @@ class HubObservation:
         return Facts(counts=tuple(counts), activity=self.last_modified, labels=tuple(labels))
 
 
+@dataclass
+class HuggingFaceConfig:
+    """`[huggingface]` in the config."""
+
+    api_url: str = ""  # empty: $HF_ENDPOINT, else https://huggingface.co
+
+
+SECTION = ServiceSection(
+    NAME,
+    HuggingFaceConfig,
+    endpoints=(Endpoint("api_url", "HF_ENDPOINT", DEFAULT_ENDPOINT),),
+)
+
+
 class HuggingFace(NothingInside):
     """Models, datasets, Spaces and paper pages on the Hugging Face Hub."""
 
@@ -100,6 +115,7 @@ class HuggingFace(NothingInside):
     history = "hub"
     cache = True  # see bot.check.cache
     archivable = False
+    settings = SECTION
     kinds = tuple(LinkKind(k) for k in HubKind)
     scan_keys = ()
     report_keys = ()
@@ -129,7 +145,9 @@ class HuggingFace(NothingInside):
         for t in targets:
             if isinstance(t, HubTarget) and (k := self.key(t)):
                 wanted.setdefault(k, t)
-        endpoint = ctx.config.huggingface.api_url or ctx.env.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
+        endpoint = (
+            ctx.config.service(NAME).api_url or ctx.env.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
+        )
         token = (ctx.env.get("HF_TOKEN") or "").strip() or None
         asks = [(k, HubKind(wanted[k].kind), wanted[k].repo_id) for k in ctx.order(list(wanted))]
         return check_hub(asks, endpoint.rstrip("/"), token, ctx.http, ctx.progress)

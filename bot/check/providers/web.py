@@ -83,6 +83,7 @@ class Web(NothingInside):
     history = "urls"
     cache = True  # see bot.check.cache
     archivable = True  # a dead page may have a copy in the Wayback Machine
+    settings = None  # `[check] web` turns it off
     kinds = (LinkKind(Kind.WEB, alive_note=False, row_speaker=False),)
     scan_keys = ()
     report_keys = ()
