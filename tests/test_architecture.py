@@ -1,13 +1,17 @@
 """The architecture, enforced: stages as packages, imports pointing one way (function-level
-imports included), nothing imports the CLI, no import cycle, no module over the size limit.
+imports included), nothing imports the CLI, no import cycle, no module over the size limit,
+and no service named in code outside the providers, the platform and the CLI.
 See docs/ARCHITECTURE.md."""
 
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from jinja2 import Environment, nodes
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
 MAX_LINES = 400
@@ -133,3 +137,126 @@ def test_function_level_imports_are_seen(tmp_path: Path) -> None:
 def test_module_size(name: str) -> None:
     lines = len(modules()[name].read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{name} has {lines} lines (limit {MAX_LINES}): split it"
+
+
+# -- services belong to their providers -----------------------------------------------------
+
+SERVICE = re.compile(r"(?i)github|arxiv|hugging|\bhf_|pypi|npm")
+# Where code may name a service: the providers (each owns one), the platform (GitHub is
+# where the bot publishes) and the CLI (its options and messages name them).
+ALLOWED = ("bot.check.providers", "bot.publish", "bot.cli")
+TEMPLATES = BOT / "render" / "templates"
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str)):  # fmt: skip
+                found.add(id(first.value))
+    return found
+
+
+def _words(node: ast.AST, docstrings: set[int]) -> Iterator[str]:
+    """Every identifier a node defines or uses, and its text if it is a string constant."""
+    if isinstance(node, ast.Name):
+        yield node.id
+    elif isinstance(node, ast.Attribute):
+        yield node.attr
+    elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        yield node.name
+    elif isinstance(node, ast.arg | ast.keyword):
+        yield node.arg or ""
+    elif isinstance(node, ast.alias):
+        yield from (node.name, node.asname or "")
+    elif isinstance(node, ast.ImportFrom):
+        yield node.module or ""
+    elif isinstance(node, ast.Global | ast.Nonlocal):
+        yield from node.names
+    elif isinstance(node, ast.MatchAs | ast.MatchStar):
+        yield node.name or ""
+    elif isinstance(node, ast.Constant) and id(node) not in docstrings:  # docstrings explain
+        value = node.value
+        yield value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
+def service_names(source: str) -> list[tuple[int, str]]:
+    """(line, word) of every identifier (names, attributes, function, class and argument
+    names, keyword arguments, imports) and every string that is not a docstring, that
+    names a link service. Comments and docstrings may explain; code may not decide."""
+    tree = ast.parse(source)
+    docstrings = _docstrings(tree)
+    return [(getattr(node, "lineno", 0), word) for node in ast.walk(tree)
+            for word in _words(node, docstrings) if SERVICE.search(word)]  # fmt: skip
+
+
+def test_no_code_names_a_service_outside_the_providers() -> None:
+    found = [f"{name}:{line}: {word[:80]!r}" for name, path in modules().items()
+             if not name.startswith(ALLOWED)
+             for line, word in service_names(path.read_text(encoding="utf-8"))]  # fmt: skip
+    assert not found, "service named outside bot/check/providers, bot/publish, bot/cli:\n" + (
+        "\n".join(found)
+    )
+
+
+PLANTED = '''"""A module docstring may name GitHub."""
+# So may a comment: arXiv, Hugging Face, PyPI.
+import os
+from bot.check.providers.github import GitHub as Hub
+
+
+def f(pypi_token: str) -> str:
+    """A function's docstring: npm."""
+    os.call(kind="web", npm=1)
+    if x.kind == "github_repo":
+        return x.hf_model
+    return f"https://{host}/arxiv"
+
+
+class HuggingThing:
+    """A class's docstring: huggingface.co."""
+'''
+
+
+def test_the_walk_finds_planted_names_and_strings_and_ignores_docstrings_and_comments() -> None:
+    found = {word for _, word in service_names(PLANTED)}
+    assert found == {
+        "bot.check.providers.github",
+        "GitHub",  # an import
+        "pypi_token",  # an argument
+        "npm",  # a keyword argument
+        "github_repo",  # a string the code decides on
+        "hf_model",  # an attribute
+        "/arxiv",  # part of an f-string
+        "HuggingThing",  # a class
+    }, found
+    assert not service_names('"""GitHub, arXiv, PyPI."""\n# npm, Hugging Face\nx = 1\n')
+
+
+def _branches(template: nodes.Template) -> Iterator[str]:
+    """What a template's conditions (`if`, `x if c else y`, filters in a test) read."""
+    for branch in [*template.find_all(nodes.If), *template.find_all(nodes.CondExpr)]:
+        cond = branch.test
+        for node in [cond, *cond.find_all((nodes.Const, nodes.Name, nodes.Getattr))]:
+            if isinstance(node, nodes.Const) and isinstance(node.value, str):
+                yield node.value
+            elif isinstance(node, nodes.Name):
+                yield node.name
+            elif isinstance(node, nodes.Getattr):
+                yield node.attr
+
+
+@pytest.mark.parametrize("path", sorted(TEMPLATES.glob("*.j2")), ids=lambda p: p.name)
+def test_no_template_branches_on_a_service(path: Path) -> None:
+    """Templates are words: they may name a service in their text, never decide on one
+    (they get the providers' facts)."""
+    template = Environment().parse(path.read_text(encoding="utf-8"))
+    bad = [w for w in _branches(template) if SERVICE.search(w) or w == "provider"]
+    assert not bad, bad
+
+
+def test_the_template_check_sees_a_branch_on_a_service() -> None:
+    planted = '{% if s.provider == "github" %}★{% endif %}{{ "x" if s.arxiv_id else "" }}'
+    assert set(_branches(Environment().parse(planted))) >= {"provider", "github", "arxiv_id"}
