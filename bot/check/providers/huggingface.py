@@ -89,7 +89,10 @@ class HubObservation:
                                       ("▲", self.upvotes)) if n is not None]  # fmt: skip
         labels = [w for w, on in (("gated", bool(self.gated)), ("private", self.private),
                                   ("disabled", self.disabled)) if on]  # fmt: skip
-        return Facts(counts=tuple(counts), activity=self.last_modified, labels=tuple(labels))
+        # Activity is for code: a Space is an app's repository, but weights and datasets
+        # are published once, so the age of their last change says nothing about them.
+        activity = self.last_modified if self.repo_type == "space" else None
+        return Facts(counts=tuple(counts), activity=activity, labels=tuple(labels))
 
 
 @dataclass
