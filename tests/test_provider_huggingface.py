@@ -449,13 +449,13 @@ def test_restore_rebuilds_the_last_good_observation(hub: HubEmulator) -> None:
 def test_state_keeps_the_hub_section_and_old_files_are_unchanged() -> None:
     empty = State().to_json()
     state = State()
-    state.section("hub")  # asked for, still empty: the file does not change
+    state.entries("hub")  # asked for, still empty: the file does not change
     assert state.to_json() == empty and '"hub"' not in empty
     entry = Entry(first_seen="2025-01-01T00:00:00Z", failures=1, data={"likes": 3})
-    state.section("hub")["model:org/name"] = entry
+    state.entries("hub")["model:org/name"] = entry
     text = state.to_json()
     back = from_json(text, "state")
-    assert back.section("hub") == {"model:org/name": entry}
+    assert back.entries("hub") == {"model:org/name": entry}
     assert back.to_json() == text
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from bot.cli import main
 from bot.parse.markdown import parse
-from bot.render.display import Shown, activity, change_reason, moved_enough
+from bot.render.display import ShownText, activity, change_reason, moved_enough
 from tests.emulators import web as w
 from tests.emulators.base import Fault, Reply, Request
 from tests.emulators.gitstore import Person
@@ -424,26 +424,26 @@ def test_activity_is_nothing_while_recent_then_the_year_then_stale_since() -> No
 
 
 def test_shown_reads_the_bots_words_back() -> None:
-    s = Shown.read("★ 1.2k · stale since 2021 · archived")
+    s = ShownText.read("★ 1.2k · stale since 2021 · archived")
     assert s.counts == {"★": ("1.2k", 1200)} and s.archived == 1 and s.dead == 0
     assert s.version is None and not s.withdrawn and not s.empty
-    s = Shown.read("★ 12k · v3 · 1 archived · 2 dead")
+    s = ShownText.read("★ 12k · v3 · 1 archived · 2 dead")
     assert (s.counts["★"], s.version, s.archived, s.dead) == (("12k", 12_000), 3, 1, 2)
-    assert Shown.read("dead since 2026-11").dead == 1
-    assert Shown.read("dead since 2026-11 · 2 dead").dead == 3
-    s = Shown.read("♥ 120 · ↓ 3.4M · 2024")
+    assert ShownText.read("dead since 2026-11").dead == 1
+    assert ShownText.read("dead since 2026-11 · 2 dead").dead == 3
+    s = ShownText.read("♥ 120 · ↓ 3.4M · 2024")
     assert s.counts == {"♥": ("120", 120), "↓": ("3.4M", 3_400_000)}
-    assert Shown.read("v2 · 2016-03 · withdrawn").withdrawn
-    assert Shown.read("★ 995").counts["★"] == ("995", 995)
-    assert Shown.read("").empty and Shown.read("").actionable()[-1] is False
+    assert ShownText.read("v2 · 2016-03 · withdrawn").withdrawn
+    assert ShownText.read("★ 995").counts["★"] == ("995", 995)
+    assert ShownText.read("").empty and ShownText.read("").actionable()[-1] is False
     # Drift is not in what a maintainer acts on.
-    assert Shown.read("★ 2k · 2024").actionable() == Shown.read("★ 2.3k").actionable()
-    assert Shown.read("★ 2k").actionable() != Shown.read("★ 2k · archived").actionable()
+    assert ShownText.read("★ 2k · 2024").actionable() == ShownText.read("★ 2.3k").actionable()
+    assert ShownText.read("★ 2k").actionable() != ShownText.read("★ 2k · archived").actionable()
 
 
 def test_change_reason_tells_actionable_changes_from_drift() -> None:
     def reason(old: str, new: str) -> str | None:
-        return change_reason(Shown.read(old), Shown.read(new))
+        return change_reason(ShownText.read(old), ShownText.read(new))
 
     assert reason("★ 2k", "★ 2k") is None
     assert reason("", "★ 2k") == "new"

@@ -87,7 +87,7 @@ def judge(
         else:
             p, key = found
             obs = results.get(p.name, ProviderResult()).observations.get(key)
-            before = state.section(p.history).get(key)
+            before = state.entries(p.history).get(key)
             v = _verdict(j, p, link, obs, statuses.get((p.history, key)), before, rules)
         if link.target.kind == Kind.INVALID:
             fix = f"; use {link.target.suggestion}" if link.target.suggestion else ""
@@ -102,10 +102,10 @@ def _carry_history(state: State, p: Provider, link: Link, key: str, moved_to: st
     found = owner(target_of(url)) if url else None
     if found is None or found[1] == key:
         return
-    entry = copy.deepcopy(state.section(p.history)[key])
+    entry = copy.deepcopy(state.entries(p.history)[key])
     entry.data.pop("moved_to", None)
     entry.etag = None  # a validator of the old name's answer
-    state.section(p.history).setdefault(found[1], entry)
+    state.entries(p.history).setdefault(found[1], entry)
 
 
 class _Judge:
@@ -113,11 +113,11 @@ class _Judge:
         self.state, self.now, self.rules = state, now, rules
 
     def update(
-        self, section: str, key: str, outcome: Outcome, error: str | None, obs: Observation | None
+        self, history: str, key: str, outcome: Outcome, error: str | None, obs: Observation | None
     ) -> Status:
         if outcome is not Outcome.OK and not self.rules.count_failures:
-            return self._unchanged(self.state.section(section).get(key), outcome, error)
-        entry = self.state.section(section).setdefault(key, Entry())
+            return self._unchanged(self.state.entries(history).get(key), outcome, error)
+        entry = self.state.entries(history).setdefault(key, Entry())
         entry.first_seen = entry.first_seen or self.now
         entry.not_checked = outcome is Outcome.NOT_CHECKED
         if obs is not None and obs.server_error and outcome is Outcome.UNKNOWN:

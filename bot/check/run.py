@@ -45,7 +45,7 @@ def _order(state: State, history: str) -> Callable[[list[str]], list[str]]:
     """Never-checked and skipped-last-time first, then the longest unchecked."""
 
     def order(keys: list[str]) -> list[str]:
-        entries = state.section(history)
+        entries = state.entries(history)
 
         def rank(key: str) -> tuple[int, str]:
             e = entries.get(key)
@@ -94,7 +94,7 @@ class _Run:
         if not targets:
             return None
         total = self.work.counts.get(p.name, len(targets))
-        entries = self.state.section(p.history)
+        entries = self.state.entries(p.history)
         ask, reused = cache.split(p, targets, entries, self.now, cfg.check.recheck_after)
         self.tick(p.name, len(reused), total)  # the total shows from the start
         ctx = Context(http=self.http, config=cfg, env=self.env, previous=entries,

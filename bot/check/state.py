@@ -26,7 +26,7 @@ SCHEMA_VERSION = 1
 # Run-level records in `State.meta` that people's moves leave behind:
 NOTES = "notes"  # link URL → what its note showed when the list last had one
 DECLINED = "declined"  # item id → the day a closed pull request declined it
-SECTIONS = ("repos", "papers", "paths", "urls")
+OWN_ENTRIES = ("repos", "papers", "paths", "urls")  # every file has these, in this order
 
 
 @dataclass
@@ -55,17 +55,18 @@ class State:
     updated: str | None = None
     # Run-level records, e.g. the pull-request memory (closed-unmerged fingerprints).
     meta: dict[str, Any] = field(default_factory=dict)
-    more: dict[str, dict[str, Entry]] = field(default_factory=dict)  # other providers' sections
+    more: dict[str, dict[str, Entry]] = field(default_factory=dict)  # other providers' entries
 
-    def section(self, name: str) -> dict[str, Entry]:
-        return getattr(self, name) if name in SECTIONS else self.more.setdefault(name, {})
+    def entries(self, name: str) -> dict[str, Entry]:
+        """The entries of one part of the history (a provider's `history`, or `paths`)."""
+        return getattr(self, name) if name in OWN_ENTRIES else self.more.setdefault(name, {})
 
     def json_chunks(self) -> Iterator[str]:
         """The file's text in pieces. `json.dumps(indent=…)` joins millions of small
         pieces at once: for 50,000 entries that cost ~120 MB of peak memory."""
         doc: dict[str, Any] = {"version": SCHEMA_VERSION, "updated": self.updated}
-        for name in (*SECTIONS, *sorted(k for k, v in self.more.items() if v)):
-            doc[name] = {k: _compact(asdict(v)) for k, v in sorted(self.section(name).items())}
+        for name in (*OWN_ENTRIES, *sorted(k for k, v in self.more.items() if v)):
+            doc[name] = {k: _compact(asdict(v)) for k, v in sorted(self.entries(name).items())}
         doc["meta"] = self.meta
         yield from json.JSONEncoder(indent=1, ensure_ascii=False).iterencode(doc)
         yield "\n"
@@ -103,13 +104,13 @@ def from_json(text: str, source: str) -> State:
     state = State(updated=doc.get("updated"), meta=doc.get("meta") or {})
     if not isinstance(state.meta, dict):
         raise StateError(f"{source}: state file is corrupt ('meta' is not an object)")
-    more = [k for k, v in doc.items() if k not in (*SECTIONS, "version", "updated", "meta")
+    more = [k for k, v in doc.items() if k not in (*OWN_ENTRIES, "version", "updated", "meta")
             and isinstance(v, dict)]  # fmt: skip
-    for name in (*SECTIONS, *more):
+    for name in (*OWN_ENTRIES, *more):
         raw_section = doc.get(name) or {}
         if not isinstance(raw_section, dict):
             raise StateError(f"{source}: state file is corrupt ('{name}' is not an object)")
-        section = state.section(name)
+        section = state.entries(name)
         for key, raw in raw_section.items():
             bad = _bad_field(raw)
             if bad:

@@ -57,7 +57,7 @@ def offer(verdicts: list[Judgement], state: State, http: Http, api: str,
     dead: list[tuple[Judgement, Entry]] = []
     for v in verdicts:
         p = by_name(v.provider)
-        entry = state.section(p.history).get(v.link.url) if p and p.archivable else None
+        entry = state.entries(p.history).get(v.link.url) if p and p.archivable else None
         if v.verdict == Verdict.DEAD and entry is not None:
             dead.append((v, entry))
     since: dict[str, str] = {}

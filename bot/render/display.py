@@ -7,7 +7,7 @@
 - Activity (the last commit) shows nothing while recent (`recent_days`, a year), then the
   year of the last commit (`2024`), then `stale since 2022` once older than `stale_after`
   (two years): it changes at most once a year.
-- `Shown` reads the bot's own words back from a note or a cell, so the rewrite can tell an
+- `ShownText` reads the bot's own words back from a note or a cell, so the rewrite can tell an
   actionable change (dead, archived, a new version, a first status) from drift."""
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def is_stale(iso: str | None, today: datetime, stale_days: int) -> bool:
 
 
 @dataclass(frozen=True)
-class Shown:
+class ShownText:
     """The bot's words read back from a note or a cell it wrote (empty when none)."""
 
     text: str = ""
@@ -77,7 +77,7 @@ class Shown:
     withdrawn: bool = False
 
     @classmethod
-    def read(cls, text: str) -> Shown:
+    def read(cls, text: str) -> ShownText:
         text = " ".join(text.split())
         counts = {}
         for m in COUNT_RE.finditer(text):
@@ -111,7 +111,7 @@ def _tally(text: str, word: str) -> int:
     return numbered + alone
 
 
-def change_reason(old: Shown, new: Shown) -> str | None:
+def change_reason(old: ShownText, new: ShownText) -> str | None:
     """Why a region changes: an actionable reason, `drift`, or None when it does not."""
     if old.text == new.text:
         return None

@@ -8,21 +8,21 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.render.display import ACTIONABLE, Shown
+from bot.render.display import ACTIONABLE, ShownText
 
 
 def item_id(reason: str, subject: str, text: str) -> str:
     """A change's identity across runs: why, about what, and what it shows that one acts
     on (not counts or dates). A change a maintainer declined is known by it until the
     link's state changes."""
-    facts = list(Shown.read(text).actionable())
+    facts = list(ShownText.read(text).actionable())
     raw = json.dumps([reason, subject, facts], ensure_ascii=False)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 
 def note_key(text: str) -> str:
     """What a note shows that one acts on, as remembered between runs."""
-    return json.dumps(list(Shown.read(text).actionable()))
+    return json.dumps(list(ShownText.read(text).actionable()))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from bot.check.providers import by_name, kind_of
 from bot.config import Config
 from bot.parse.markdown import Link
 from bot.render.display import is_stale
-from bot.render.status import View, render_note
+from bot.render.status import StatusContext, render_note
 from bot.render.templating import environment, month
 
 NEVER_BLOCK = ("unknown", "not_checked")  # could not tell; not checked this run
@@ -94,7 +94,7 @@ def reviewed(
     link it repeats, `result` holds the verdicts of those that were checked."""
     by_start = {v.link.start: v for v in (result.verdicts if result else [])}
     env = environment(cfg.templates)
-    view = View(result.day, cfg.status) if result and result.state.updated else None
+    view = StatusContext(result.day, cfg.status) if result and result.state.updated else None
     block = set(cfg.review.fail_on)
     new = {a.start for a in added}
     out = []
@@ -122,7 +122,7 @@ def reviewed(
     return out
 
 
-def _checked(v: Judgement, view: View) -> list[Finding]:
+def _checked(v: Judgement, view: StatusContext) -> list[Finding]:
     """What this run's answer says about a new link."""
     out: list[Finding] = []
     error = v.error or "failed"

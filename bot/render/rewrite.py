@@ -39,11 +39,11 @@ from bot.parse.markdown import (
     owned_column,
 )
 from bot.render.columns import Column, aligned, header_for, padded, width
-from bot.render.display import ACTIONABLE, Shown, change_reason
+from bot.render.display import ACTIONABLE, ShownText, change_reason
 from bot.render.edits import Edit, Held, Memory, RewriteResult, item_id, note_key
 from bot.render.sections import match_sections, row_name
 from bot.render.spans import NOTE_AT, NOTE_AT_END, Anchor, anchor, url_in_text
-from bot.render.status import View, render_cell, render_note, speaks_for_row
+from bot.render.status import StatusContext, render_cell, render_note, speaks_for_row
 
 _NOTE_SYNTAX = {Syntax.INLINE, Syntax.REFERENCE, Syntax.AUTOLINK, Syntax.BARE}
 # A replacement URL we can write into any link syntax (and table cell) unquoted.
@@ -103,8 +103,8 @@ class _Rewriter:
         self.edits: list[Edit] = []
         self.result = RewriteResult(text=doc.text)
 
-    def view(self, shown: str | None) -> View:
-        return View(self.today, self.status, Shown.read(shown or ""))
+    def view(self, shown: str | None) -> StatusContext:
+        return StatusContext(self.today, self.status, ShownText.read(shown or ""))
 
     def declined(self, reason: str, subject: str, text: str, line: int) -> bool:
         """Whether a closed pull request declined this very change (then it is held)."""
@@ -160,7 +160,7 @@ class _Rewriter:
             current = column.current(row)
             text = render_cell(self.env, source, self.view(current))
             if text is not None:
-                reason = change_reason(Shown.read(current or ""), Shown.read(text))
+                reason = change_reason(ShownText.read(current or ""), ShownText.read(text))
                 if reason and self.declined(reason, row_name(named, named.rows[i]), text,
                                             row.line):  # fmt: skip
                     text = None
@@ -181,7 +181,7 @@ class _Rewriter:
                 reason = "new" if col is None else "layout"
                 self.add(e.start, e.end, e.new, "cell", reason)
                 continue
-            old, new = Shown.read(e.old_text), Shown.read(row[1])
+            old, new = ShownText.read(e.old_text), ShownText.read(row[1])
             reason = change_reason(old, new) or "layout"
             name = row_name(named, row[0])
             self.add(e.start, e.end, e.new, "cell", reason, name, row[1], e.old_text)
@@ -247,7 +247,7 @@ class _Rewriter:
         ]
         return min(around, key=lambda lk: lk.construct_end, default=None)
 
-    def _image_note(self, image: Link, view: View) -> str:
+    def _image_note(self, image: Link, view: StatusContext) -> str:
         """An image's note: `image dead since …` when it is dead, else nothing."""
         v = self.by_link.get(_key(image))
         if v is None or v.verdict != Verdict.DEAD:
@@ -273,7 +273,7 @@ class _Rewriter:
             self.result.notes += 1
         if self.doc.text[where.at : end] == new:
             return
-        reason = change_reason(Shown.read(old or ""), Shown.read(note)) or "layout"
+        reason = change_reason(ShownText.read(old or ""), ShownText.read(note)) or "layout"
         line = bisect.bisect_right(self.doc.line_starts, where.at)
         if self.declined(reason, lk.raw_url, note, line):
             if old:

@@ -20,7 +20,7 @@ from bot.check.model import Facts, Judgement, Verdict
 from bot.check.providers import kind_of
 from bot.config import StatusConfig
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Link
-from bot.render.display import Shown, activity, format_count, moved_enough
+from bot.render.display import ShownText, activity, format_count, moved_enough
 
 NOTE_TEMPLATE = "note.md.j2"
 CELL_TEMPLATE = "cell.md.j2"
@@ -31,12 +31,12 @@ _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 
 
 @dataclass(frozen=True)
-class View:
+class StatusContext:
     """How to show things this run: the day, the settings, and what is shown now."""
 
     today: datetime
     status: StatusConfig
-    shown: Shown = field(default_factory=Shown)
+    shown: ShownText = field(default_factory=ShownText)
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def durable(v: Judgement) -> bool:
     return v.observation is not None
 
 
-def link_status(v: Judgement, view: View) -> LinkStatus | None:
+def link_status(v: Judgement, view: StatusContext) -> LinkStatus | None:
     """The durable facts of one link, or None when it never had an answer."""
     if not durable(v):
         return None
@@ -127,7 +127,7 @@ def link_status(v: Judgement, view: View) -> LinkStatus | None:
     )
 
 
-def _count(symbol: str, n: int, view: View) -> str:
+def _count(symbol: str, n: int, view: StatusContext) -> str:
     """`★ 12k`, or the count the file shows while the real one has not moved enough."""
     cfg = view.status
     shown = view.shown.counts.get(symbol)
@@ -140,7 +140,7 @@ def _identity(v: Judgement) -> str:
     return v.link.target.url.rstrip("/").lower()
 
 
-def summarise(verdicts: list[Judgement], view: View) -> RowSummary:
+def summarise(verdicts: list[Judgement], view: StatusContext) -> RowSummary:
     """One repository (official, else most starred) and the first paper speak for the
     row; the other distinct links are counted by what is wrong with them."""
     seen: dict[str, LinkStatus | None] = {}
@@ -171,7 +171,9 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def render_note(env: Environment, v: Judgement, view: View, image: bool = False) -> str | None:
+def render_note(
+    env: Environment, v: Judgement, view: StatusContext, image: bool = False
+) -> str | None:
     """A link's note; "" when there is nothing to say (an alive web link), None when
     nothing durable is known (an existing note stays as it is). `image`: the link is an
     image (a badge), whose note says only that it is dead."""
@@ -181,7 +183,7 @@ def render_note(env: Environment, v: Judgement, view: View, image: bool = False)
     return one_line(env.get_template(NOTE_TEMPLATE).render(s=s, image=image))
 
 
-def render_cell(env: Environment, verdicts: list[Judgement], view: View) -> str | None:
+def render_cell(env: Environment, verdicts: list[Judgement], view: StatusContext) -> str | None:
     """A table cell: one line, `|` escaped, never ending in a backslash (that would
     escape the cell's closing pipe). None when none of the row's links has anything
     durable to show (the cell stays as it is)."""
