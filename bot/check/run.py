@@ -29,7 +29,7 @@ from bot.check.model import (
     Verdict,
 )
 from bot.check.providers import REGISTRY, Context
-from bot.check.state import State
+from bot.check.state import INTERRUPTED, State
 from bot.check.stop import Stop
 from bot.config import Config
 from bot.parse.markdown import Document
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (provider, advance, total)
 GRACE = 1.0  # seconds the providers get to return what they have once the run stops
-INTERRUPTED = "interrupted"  # state.meta: the last save came from a stopped run
 
 
 def _order(state: State, history: str) -> Callable[[list[str]], list[str]]:

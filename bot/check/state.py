@@ -23,9 +23,12 @@ from bot.errors import StateError
 from bot.files import atomic_write
 
 SCHEMA_VERSION = 1
-# Run-level records in `State.meta` that people's moves leave behind:
+# The run-level records in `State.meta`, every one of them:
 NOTES = "notes"  # link URL → what its note showed when the list last had one
 DECLINED = "declined"  # item id → the day a closed pull request declined it
+PULL = "pr"  # the bot's pull request: {"branch", "number", "items", "notes"}
+REFRESHED = "refreshed"  # when the list last got every drift (ISO date)
+INTERRUPTED = "interrupted"  # the last save came from a stopped run: {"at", "by", "answered", "of"}
 OWN_ENTRIES = ("repos", "papers", "paths", "urls")  # every file has these, in this order
 
 
@@ -70,6 +73,12 @@ class State:
         doc["meta"] = self.meta
         yield from json.JSONEncoder(indent=1, ensure_ascii=False).iterencode(doc)
         yield "\n"
+
+    def record(self, key: str) -> dict[str, Any]:
+        """A run-level record of `meta` that is a mapping, or {} (none, or a hand-edited one
+        of another shape)."""
+        found = self.meta.get(key)
+        return found if isinstance(found, dict) else {}
 
     def to_json(self) -> str:
         buf = io.StringIO()

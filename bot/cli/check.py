@@ -11,6 +11,7 @@ from typing import TextIO
 from bot.check import state as state_mod
 from bot.check.providers.github_api import token
 from bot.check.stop import Stop
+from bot.check.store import FileStore
 from bot.cli import configfile
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
@@ -18,9 +19,8 @@ from bot.cli.show import finish, show
 from bot.cli.signals import interrupted
 from bot.errors import InputError
 from bot.files import STDOUT, atomic_write, check_writable, read_markdown
-from bot.pipeline import evaluate
+from bot.pipeline import check_list, keep
 from bot.publish import actions
-from bot.publish.pull_request import REFRESHED, refresh_due
 from bot.render.report import check_report, write_json
 from bot.render.rewrite import RewriteResult
 from bot.render.sarif import write_sarif
@@ -48,19 +48,18 @@ def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
     writable(args, path, state_path)
     name = display_name(path)
     # A dry run writes nothing, not even a lock file (the state is written atomically).
-    with state_mod.locked(state_path) if args.write else contextlib.nullcontext():
-        state = state_mod.load(state_path)
+    store = FileStore(state_path, display_name(state_path), saves=args.write)
+    with store.hold():
         if not token() and not args.quiet:
             print("no GITHUB_TOKEN: GitHub is checked over REST with the anonymous budget",
                   file=sys.stderr)  # fmt: skip
         with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
-            ev = evaluate(text, cfg, state, ticker, stop=stop)
+            ev = check_list(store, text, cfg, ticker, stop=stop)
         result = ev.result
         if result.interrupted:
             what = "nothing written (dry run)"
-            if args.write:
-                state_mod.save(state_path, result.state)
-                what = f"kept in the history ({display_name(state_path)}); the list is unchanged"
+            if store.saves:
+                what = f"kept in the history ({store.name}); the list is unchanged"
             raise interrupted(stop, result, what)
         if args.json:
             write_json(args.json, check_report(str(path), result, cfg.status.stale_after), data)
@@ -69,14 +68,12 @@ def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
         show(cfg, name, ev, args.quiet)
         if args.write:
             rw = ev.rewritten
-            due = refresh_due(result.state, cfg.pr.refresh_after, result.state.updated or "")
-            written = bool(rw and rw.changed and (rw.actionable or args.refresh or due))
+            written = bool(rw and rw.changed and (rw.actionable or args.refresh or ev.refresh_due))
             if written:
                 atomic_write(path, ev.text, "list")
-                result.state.meta[REFRESHED] = result.state.updated
-            state_mod.save(state_path, result.state)
+            keep(store, ev, written=written)
             if not args.quiet:
-                print(closing_line(name, rw, written, display_name(state_path)))
+                print(closing_line(name, rw, written, store.name))
         elif not args.quiet:
             print("dry run: nothing written (use --write to update the list and save state)")
     return finish(result, args.fail_on_dead)

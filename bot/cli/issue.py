@@ -8,8 +8,9 @@ from __future__ import annotations
 import argparse
 
 from bot.check.stop import Stop
-from bot.cli.remote import checked, save, say
+from bot.cli.remote import checked, say
 from bot.cli.show import finish
+from bot.pipeline import keep
 from bot.publish import dashboard
 from bot.publish.platform import ISSUE_NEEDS
 
@@ -17,7 +18,7 @@ from bot.publish.platform import ISSUE_NEEDS
 def run(args: argparse.Namespace, stop: Stop) -> int:
     with checked(args, "issue", stop, ISSUE_NEEDS) as remote:
         result = remote.ev.result
-        save(remote, args.dry_run)  # first: a run failing later keeps what it learned
+        keep(remote.store, remote.ev)  # first: a run failing later keeps what it learned
         if result.incomplete:
             return finish(result, False)  # half an answer touches no issue
         outcome = dashboard.publish(remote.platform, remote.cfg, remote.path, result, args.dry_run)

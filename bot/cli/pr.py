@@ -6,27 +6,34 @@ from __future__ import annotations
 
 import argparse
 
+from bot.check.state import PULL, State
 from bot.check.stop import Stop
-from bot.cli.remote import checked, save, say
+from bot.cli.remote import checked, say
 from bot.cli.show import finish
-from bot.publish.pull_request import PULL, REFRESHED, Proposal, publish, sync
+from bot.pipeline import keep, pull_request_fate
+from bot.publish.platform import Platform
+from bot.publish.pull_request import Proposal, publish, sync
 from bot.render.sarif import write_sarif
 
 
+def catch_up(platform: Platform, state: State) -> None:
+    """What became of the bot's last pull request, into the history."""
+    pull_request_fate(state, sync(platform, state.record(PULL)))
+
+
 def run(args: argparse.Namespace, stop: Stop) -> int:
-    with checked(args, "pr", stop, prepare=sync) as remote:
+    with checked(args, "pr", stop, catch_up=catch_up) as remote:
         ev, result = remote.ev, remote.ev.result
         if args.sarif and not result.incomplete:  # half an answer would close alerts
             write_sarif(args.sarif, remote.cfg, result, remote.path)
-        save(remote, args.dry_run)  # first: a run failing later keeps what it learned
+        # First: a run failing later keeps what it learned, and of two runs at once the
+        # second stops here (`RaceLost`) before it touches the pull request.
+        keep(remote.store, ev)
         if result.incomplete or ev.rewritten is None:
             return finish(result, False)
-        proposal = Proposal(remote.path, remote.text, ev.text, result, ev.rewritten)
+        proposal = Proposal(remote.path, remote.text, ev.text, result, ev.rewritten,
+                            result.state.record(PULL), ev.refresh_due)  # fmt: skip
         outcome = publish(remote.platform, remote.cfg, proposal, args.dry_run)
-        if outcome.memory is not None:
-            result.state.meta[PULL] = outcome.memory
-        if outcome.refreshed:
-            result.state.meta[REFRESHED] = result.state.updated
-        save(remote, args.dry_run)  # what the bot now knows of its pull request
+        keep(remote.store, ev, published=outcome)  # what the bot now knows of its PR
         say("pull request", outcome, args.quiet)
     return finish(result, args.fail_on_dead)

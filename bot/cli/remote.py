@@ -20,10 +20,10 @@ from bot.cli.parser import config_overrides
 from bot.cli.show import show
 from bot.cli.signals import interrupted
 from bot.errors import InputError
-from bot.pipeline import Evaluation, evaluate
+from bot.pipeline import Evaluation, check_list
 from bot.publish import actions
 from bot.publish.platform import Platform, PublishOutcome
-from bot.publish.state_branch import StateBranch
+from bot.publish.state_branch import BranchStore
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Remote:
     path: str  # the list's path in the repository
     text: str  # the list as the default branch has it
     ev: Evaluation
-    history: StateBranch  # where the state was read and is saved
+    store: BranchStore  # where the history was read and is saved
 
 
 @contextmanager
@@ -42,9 +42,9 @@ def checked(
     command: str,
     stop: Stop,
     needs: str | None = None,
-    prepare: Callable[[Platform, config_mod.Config, State], None] | None = None,
+    catch_up: Callable[[Platform, State], None] | None = None,
 ) -> Iterator[Remote]:
-    """Open the repository, read the list and its history, let `prepare` bring the history
+    """Open the repository, read the list and its history, let `catch_up` bring the history
     up to date with what people did on GitHub, check, show the report; the platform is
     closed when the block ends. A check stopped by a signal saves its history (unless a dry
     run) and raises `Interrupted`: the list, the pull request and the issue are not
@@ -64,27 +64,19 @@ def checked(
         text = platform.read_file(path)
         if text is None:
             raise InputError(f"{path}: not found on {args.repo}@{platform.default}")
-        history = StateBranch.read(platform, cfg.pr.state_branch)
-        state = history.load()
-        if prepare is not None:
-            prepare(platform, cfg, state)
+        store = BranchStore(platform, cfg.pr.state_branch, saves=not args.dry_run)
+        caught_up = (lambda state: catch_up(platform, state)) if catch_up else None
         with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
-            ev = evaluate(text, cfg, state, ticker, stop=stop)
+            ev = check_list(store, text, cfg, ticker, stop=stop, catch_up=caught_up)
         if ev.result.interrupted:
             what = "nothing written (dry run)"
-            if not args.dry_run:
-                history.save(ev.result.state)
+            if store.saves:
                 thing = "issue" if command == "issue" else "pull request"
                 what = (f"kept in the history on branch {cfg.pr.state_branch}; the list and "
                         f"the {thing} were not touched")  # fmt: skip
             raise interrupted(stop, ev.result, what)
         show(cfg, path, ev, args.quiet, diff=False)
-        yield Remote(cfg, platform, path, text, ev, history)
-
-
-def save(remote: Remote, dry_run: bool) -> None:
-    if not dry_run:
-        remote.history.save(remote.ev.result.state)
+        yield Remote(cfg, platform, path, text, ev, store)
 
 
 def say(what: str, outcome: PublishOutcome, quiet: bool) -> None:

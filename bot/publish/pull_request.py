@@ -12,12 +12,15 @@ followed.
 - An open PR with the same fingerprint is left alone (only rebuilt when the default branch
   moved); a new fingerprint updates it; nothing actionable left closes it (unless it is a
   refresh).
-- People: a PR closed unmerged declines its changes (`sync` records them; the rewrite
-  leaves them out until they change, so a later event gets a PR of its own); a commit that
+- People: a PR closed unmerged declines its changes (`sync` says so, and the pipeline
+  records them; the rewrite leaves them out until they change, so a later event gets a PR
+  of its own); a commit that
   is not the bot's on its branch is never overwritten, and once its PR is closed or merged
   the bot goes on from a fresh branch (`awesome-monitor/status-2`, …), so the human commit
   stays with its PR.
-- The state has its own branch (`bot.publish.state_branch`), so nothing learned is lost."""
+- The state has its own branch (`bot.publish.state_branch`), so nothing learned is lost.
+  Nothing here changes the history: `publish` says what it did (`PublishOutcome.memory`,
+  `.refreshed`) and `bot.pipeline` keeps it."""
 
 from __future__ import annotations
 
@@ -26,14 +29,13 @@ import json
 import logging
 import re
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from github.PullRequest import PullRequest
 
-from bot import dates
 from bot.check.model import CheckResult
-from bot.check.state import DECLINED, NOTES, State
 from bot.config import Config
 from bot.errors import PublishError
 from bot.publish.platform import MARKER, Platform, PublishOutcome, read_meta
@@ -42,8 +44,6 @@ from bot.render.report import unified_diff
 from bot.render.rewrite import RewriteResult
 
 log = logging.getLogger(__name__)
-REFRESHED = "refreshed"  # state.meta: when the list last got every drift (ISO date)
-PULL = "pr"  # state.meta: the bot's pull request: {"branch", "number", "items"}
 MAX_BRANCHES = 20  # fresh branches tried before giving up
 
 
@@ -52,45 +52,23 @@ def fingerprint(items: list[str]) -> str:
     return hashlib.sha256(json.dumps(sorted(set(items))).encode()).hexdigest()[:16]
 
 
-def refresh_due(state: State, days: int, now: str) -> bool:
-    """Whether drift alone may now be proposed: `days` since the list last got it all."""
-    last = state.meta.get(REFRESHED)
-    if not days or not isinstance(last, str):
-        return False
-    age = dates.days_between(last, now)
-    return age is None or age >= days
-
-
-def memory(state: State) -> dict[str, Any]:
-    found = state.meta.get(PULL)
-    return found if isinstance(found, dict) else {}
-
-
-def sync(platform: Platform, cfg: Config, state: State) -> None:
-    """Bring the state up to date with what people did to the bot's last pull request.
-    Merged: the notes it wrote are the list's now (so one deleted right after the merge is
-    known as deleted). Closed without merging (deleting its branch closes it too): its
-    changes are declined, whoever pushed to it."""
-    mem = memory(state)
-    number = mem.get("number")
+def sync(platform: Platform, memory: Mapping[str, Any]) -> str | None:
+    """What became of the bot's last pull request (`memory`: what the history remembers of
+    it) since the last run: "merged", "closed" (without merging, or its branch deleted:
+    its changes are declined, whoever pushed to it), "gone", or None while it is open or
+    when there is none."""
+    number = memory.get("number")
     if not isinstance(number, int):
-        return
+        return None
     pr = platform.get_pull(number)
     if pr is not None and pr.state == "open":
-        return
-    if pr is not None and pr.merged:
-        notes = state.meta.get(NOTES)
-        notes = notes if isinstance(notes, dict) else {}
-        notes.update(mem.get("notes") or {})
-        state.meta[NOTES] = notes
-    elif pr is not None:
-        declined = state.meta.setdefault(DECLINED, {})
-        day = (state.updated or "")[:10] or None
-        for item in mem.get("items") or []:
-            declined.setdefault(item, day)
+        return None
+    if pr is None:
+        return "gone"
+    if not pr.merged:
         log.info("pull request #%d was closed unmerged: %d changes declined", number,
-                 len(mem.get("items") or []))  # fmt: skip
-    state.meta[PULL] = {k: v for k, v in mem.items() if k == "branch"}
+                 len(memory.get("items") or []))  # fmt: skip
+    return "merged" if pr.merged else "closed"
 
 
 @dataclass
@@ -102,6 +80,8 @@ class Proposal:
     new: str
     result: CheckResult
     rewritten: RewriteResult
+    memory: Mapping[str, Any] = field(default_factory=dict)  # the history's of the last PR
+    refresh_due: bool = False  # drift alone may be proposed now (`[pr] refresh_after`)
 
     @property
     def now(self) -> str:
@@ -112,8 +92,7 @@ def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> Publ
     """Open, update, leave or close the bot's pull request (see the module docstring).
     The outcome's `memory` is what the state should remember of the pull request."""
     rw = p.rewritten
-    state = p.result.state
-    refresh = not rw.actionable and rw.changed and refresh_due(state, cfg.pr.refresh_after, p.now)
+    refresh = not rw.actionable and rw.changed and p.refresh_due
     wanted = bool(rw.actionable) or refresh
     items = sorted({e.identity for e in rw.actionable})
     fp = fingerprint(items) if items else f"refresh:{p.now[:10]}"
@@ -122,8 +101,7 @@ def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> Publ
     if dry_run:
         _print_dry_run(texts, p, wanted)
         return PublishOutcome("none", detail="dry run: nothing written to GitHub")
-    mem = memory(state)
-    branch, pr, head = _branch(platform, cfg, mem.get("branch") or cfg.pr.branch)
+    branch, pr, head = _branch(platform, cfg, p.memory.get("branch") or cfg.pr.branch)
     if not wanted:
         return _nothing_to_act_on(platform, pr, rw, branch)
     if head is not None and MARKER not in head[1]:
