@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from github import Auth, Github, GithubException
 
-from bot.publish.platform import meta_comment
+from bot.render.meta import meta_comment
 from tests.emulators.github import GitHubEmulator, GitHubScenario
 from tests.world import LIST_REPO, TOKEN, World
 

@@ -18,8 +18,9 @@ import pytest
 from bot import config
 from bot.check import state as state_mod
 from bot.cli.show import show
+from bot.files import atomic_write
 from bot.pipeline import evaluate
-from bot.render.report import check_report, write_json
+from bot.render.outputs import JSON, Report
 from tests.world import World
 
 GROWTH = 4
@@ -99,7 +100,8 @@ def second_run_work(tmp: Path, n: int) -> tuple[int, int]:
         def run() -> None:
             state = state_mod.load(world.state_path)
             again = evaluate(CountingText(text), cfg, state, env=env)
-            write_json(tmp / "report.json", check_report("README.md", again.result, 730))
+            report = Report(cfg, "README.md", again.result, artifact="README.md")
+            atomic_write(tmp / "report.json", JSON.render(report), "JSON report")
             with contextlib.redirect_stdout(io.StringIO()):
                 show(cfg, "README.md", again, quiet=False)
             state_mod.save(world.state_path, again.result.state)

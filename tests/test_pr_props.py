@@ -14,9 +14,9 @@ from bot.check.model import CheckResult
 from bot.check.state import State
 from bot.config import Config
 from bot.pipeline import parse_list
-from bot.publish.pr_text import render
 from bot.publish.pull_request import fingerprint
 from bot.render.edits import Memory
+from bot.render.pr_text import render
 from bot.render.rewrite import rewrite
 from bot.render.templating import environment
 from tests.test_rewrite import STATUS

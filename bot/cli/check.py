@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -12,40 +11,34 @@ from bot.check import state as state_mod
 from bot.check.providers.github_api import token
 from bot.check.stop import Stop
 from bot.check.store import FileStore
-from bot.cli import configfile
+from bot.cli import configfile, reports
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import finish, show
 from bot.cli.signals import interrupted
-from bot.errors import InputError
-from bot.files import STDOUT, atomic_write, check_writable, read_markdown
+from bot.files import atomic_write, check_writable, read_markdown
 from bot.pipeline import check_list, keep
 from bot.publish import actions
-from bot.render.report import check_report, write_json
+from bot.render.outputs import Report
 from bot.render.rewrite import RewriteResult
-from bot.render.sarif import write_sarif
 
 
 def run(args: argparse.Namespace, stop: Stop) -> int:
     """With a report on standard output (`--json -` or `--sarif -`), everything else the
     command prints goes to stderr, so that the report can be piped."""
-    to_stdout = [opt for opt, value in (("--json", args.json), ("--sarif", args.sarif))
-                 if value is not None and str(value) == STDOUT]  # fmt: skip
-    if not to_stdout:
-        return _run(args, stop, sys.stdout)
-    if len(to_stdout) > 1:
-        raise InputError("only one of --json and --sarif can be - (standard output)")
-    data = sys.stdout
-    with contextlib.redirect_stdout(sys.stderr):
-        return _run(args, stop, data)
+    files = reports.requested(args)
+    reports.check_stdout(files)
+    with reports.data_stream(files) as data:
+        return _run(args, stop, files, data)
 
 
-def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
+def _run(args: argparse.Namespace, stop: Stop, files: list, data: TextIO) -> int:
     cfg = configfile.load(args.config, config_overrides(args), beside=args.file)
     path = cfg.list_path(args.file)
     text = read_markdown(path)
     state_path = cfg.state_path(path, args.state)
     writable(args, path, state_path)
+    reports.check_files(files)
     name = display_name(path)
     # A dry run writes nothing, not even a lock file (the state is written atomically).
     store = FileStore(state_path, display_name(state_path), saves=args.write)
@@ -61,10 +54,7 @@ def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
             if store.saves:
                 what = f"kept in the history ({store.name}); the list is unchanged"
             raise interrupted(stop, result, what)
-        if args.json:
-            write_json(args.json, check_report(str(path), result, cfg.status.stale_after), data)
-        if args.sarif and not result.incomplete:  # half an answer would close alerts
-            write_sarif(args.sarif, cfg, result, path, data)
+        reports.write(files, Report(cfg, name, result, artifact=path), data)
         show(cfg, name, ev, args.quiet)
         if args.write:
             rw = ev.rewritten
@@ -86,10 +76,6 @@ def writable(args: argparse.Namespace, path: Path, state_path: Path) -> None:
         check_writable(path, "list")
         check_writable(state_path, "history")
         check_writable(state_mod.lock_path(state_path), "history's lock file")
-    if args.json is not None:
-        check_writable(args.json, "JSON report")
-    if args.sarif is not None:
-        check_writable(args.sarif, "SARIF log")
 
 
 def closing_line(name: str, rw: RewriteResult | None, written: bool, state: str) -> str:

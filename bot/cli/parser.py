@@ -10,6 +10,7 @@ from typing import Any
 
 from bot import __version__
 from bot.errors import EXIT_INPUT
+from bot.render.outputs import FILES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,8 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--refresh", action="store_true", help="with --write: also rewrite for drift alone"
     )
-    check.add_argument("--json", type=Path, metavar="OUT", help="write the JSON report here")
-    check.add_argument("--sarif", type=Path, metavar="FILE", help="write SARIF 2.1.0 here")
+    _outputs(check)
     check.add_argument("--state", type=Path, metavar="FILE", help="history file")
     check.add_argument("--fail-on-dead", action="store_true", help="exit 1 when links are dead")
     _networked(check)
@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--repo", required=True, metavar="OWNER/NAME")
     pr.add_argument("--path", help="the list's path in the repository (default: README.md)")
     pr.add_argument("--dry-run", action="store_true", help="print title, body and diff only")
-    pr.add_argument("--sarif", type=Path, metavar="FILE", help="write SARIF 2.1.0 here")
+    _outputs(pr)
     pr.add_argument("--fail-on-dead", action="store_true", help="exit 1 when links are dead")
     _networked(pr)
 
@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     issue.add_argument("--repo", required=True, metavar="OWNER/NAME")
     issue.add_argument("--path", help="the list's path in the repository (default: README.md)")
     issue.add_argument("--dry-run", action="store_true", help="print title and body only")
+    _outputs(issue)
     issue.add_argument("--fail-on-dead", action="store_true", help="exit 1 when links are dead")
     _networked(issue)
 
@@ -94,6 +95,13 @@ def _verbosity(p: argparse.ArgumentParser) -> None:
     g.add_argument("-q", "--quiet", action="store_true", help="only errors")
     g.add_argument("-v", "--verbose", action="count", default=0,
                    help="say what the bot does (-vv: also HTTP detail)")  # fmt: skip
+
+
+def _outputs(p: argparse.ArgumentParser) -> None:
+    """A flag per report a command that checks a list can write (`bot.render.outputs`)."""
+    for output in FILES:
+        p.add_argument(f"--{output.name}", type=Path, metavar="OUT",
+                       help=f"write the {output.what} here (-: to standard output)")  # fmt: skip
 
 
 def _networked(p: argparse.ArgumentParser) -> None:

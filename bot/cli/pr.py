@@ -13,7 +13,6 @@ from bot.cli.show import finish
 from bot.pipeline import keep, pull_request_fate
 from bot.publish.platform import Platform
 from bot.publish.pull_request import Proposal, publish, sync
-from bot.render.sarif import write_sarif
 
 
 def catch_up(platform: Platform, state: State) -> None:
@@ -24,8 +23,6 @@ def catch_up(platform: Platform, state: State) -> None:
 def run(args: argparse.Namespace, stop: Stop) -> int:
     with checked(args, "pr", stop, catch_up=catch_up) as remote:
         ev, result = remote.ev, remote.ev.result
-        if args.sarif and not result.incomplete:  # half an answer would close alerts
-            write_sarif(args.sarif, remote.cfg, result, remote.path)
         # First: a run failing later keeps what it learned, and of two runs at once the
         # second stops here (`RaceLost`) before it touches the pull request.
         keep(remote.store, ev)

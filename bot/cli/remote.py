@@ -8,13 +8,15 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
 
 from bot import config as config_mod
 from bot.check.http import Http, HttpSettings
 from bot.check.providers.github_api import PUBLIC_API, token
 from bot.check.state import State
 from bot.check.stop import Stop
-from bot.cli import configfile
+from bot.cli import configfile, reports
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import show
@@ -24,6 +26,7 @@ from bot.pipeline import Evaluation, check_list
 from bot.publish import actions
 from bot.publish.platform import Platform, PublishOutcome
 from bot.publish.state_branch import BranchStore
+from bot.render.outputs import Output, Report
 
 
 @dataclass
@@ -45,10 +48,20 @@ def checked(
     catch_up: Callable[[Platform, State], None] | None = None,
 ) -> Iterator[Remote]:
     """Open the repository, read the list and its history, let `catch_up` bring the history
-    up to date with what people did on GitHub, check, show the report; the platform is
-    closed when the block ends. A check stopped by a signal saves its history (unless a dry
-    run) and raises `Interrupted`: the list, the pull request and the issue are not
-    touched."""
+    up to date with what people did on GitHub, check, write the reports the command line
+    asks for (`--json`, `--sarif`: with `-` the report is standard output and everything
+    else goes to stderr) and show the report; the platform is closed when the block ends.
+    A check stopped by a signal saves its history (unless a dry run) and raises
+    `Interrupted`: the list, the pull request and the issue are not touched."""
+    files = reports.requested(args)
+    reports.check_stdout(files)
+    with reports.data_stream(files) as data:
+        yield from _checked(args, command, stop, needs, catch_up, files, data)
+
+
+def _checked(args: argparse.Namespace, command: str, stop: Stop, needs: str | None,
+             catch_up: Callable[[Platform, State], None] | None,
+             files: list[tuple[Output, Path]], data: TextIO) -> Iterator[Remote]:  # fmt: skip
     cfg = configfile.load(args.config, config_overrides(args))
     if "/" not in args.repo.strip("/"):
         raise InputError(f"--repo must be OWNER/NAME, not {args.repo!r}")
@@ -56,6 +69,7 @@ def checked(
     secret = token()
     if not secret:
         raise InputError(f"{command} needs a token: set GITHUB_TOKEN (or GH_TOKEN)")
+    reports.check_files(files)
     api = cfg.github.api_url or os.environ.get("GITHUB_API_URL") or PUBLIC_API
     extra = {"needs": needs} if needs else {}
     http = Http(HttpSettings.from_config(cfg.check))
@@ -75,6 +89,7 @@ def checked(
                 what = (f"kept in the history on branch {cfg.pr.state_branch}; the list and "
                         f"the {thing} were not touched")  # fmt: skip
             raise interrupted(stop, ev.result, what)
+        reports.write(files, Report(cfg, path, ev.result, artifact=path), data)
         show(cfg, path, ev, args.quiet, diff=False)
         yield Remote(cfg, platform, path, text, ev, store)
 

@@ -11,11 +11,13 @@ no annotation and no comment: half an answer)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from bot import config as config_mod
 from bot.check.http import Http, HttpSettings
@@ -26,11 +28,12 @@ from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.signals import interrupted
 from bot.errors import EXIT_DEAD, EXIT_OK, IncompleteError, InputError
-from bot.files import read_markdown
+from bot.files import STDOUT, check_writable, read_markdown, write_output
 from bot.publish import actions, review_comment
 from bot.publish.platform import Platform
 from bot.render.fit import COMMENT, SUMMARY
-from bot.render.report import write_json
+from bot.render.outputs import annotation_lines
+from bot.render.report import json_chunks
 from bot.render.review import Review
 from bot.render.review_text import review_markdown, review_report, review_text
 from bot.review import review
@@ -39,8 +42,18 @@ _PULL_REF = re.compile(r"^refs/pull/(\d+)/(?:merge|head)$")
 
 
 def run(args: argparse.Namespace, stop: Stop) -> int:
+    """With `--json -` the report is standard output, and everything else goes to stderr."""
+    to_stdout = args.json is not None and str(args.json) == STDOUT
+    data = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr) if to_stdout else contextlib.nullcontext():
+        return _run(args, stop, data)
+
+
+def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
     if args.file is not None:
         read_markdown(args.file)  # a missing or unreadable list is said first
+    if args.json is not None:
+        check_writable(args.json, "JSON report")
     ref = args.base or _actions_base()
     if not ref:
         raise InputError(
@@ -58,7 +71,7 @@ def run(args: argparse.Namespace, stop: Stop) -> int:
     if result is not None and result.interrupted:
         raise interrupted(stop, result, "nothing written")
     if args.json:
-        write_json(args.json, review_report(rv))
+        write_output(args.json, json_chunks(review_report(rv)), "JSON report", data)
     if not args.quiet:
         print(review_text(rv, cfg), end="")
     if result is not None and result.incomplete:
@@ -66,7 +79,9 @@ def run(args: argparse.Namespace, stop: Stop) -> int:
                               "annotated or commented for it")  # fmt: skip
     errors = [(r.line, f"{r.url}: {r.detail}") for r in rv.blocking]
     warnings = [(r.line, f"{r.url}: {r.detail}") for r in rv.warnings]
-    actions.annotate_lines(rv.file, errors, warnings, "new links with findings")
+    if actions.active():
+        actions.annotations(annotation_lines(cfg, rv.file, errors, warnings,
+                                             "new links with findings"))  # fmt: skip
     actions.step_summary(review_markdown(rv, cfg, SUMMARY))
     _comment(args, cfg, rv, path)
     return EXIT_DEAD if rv.blocking else EXIT_OK  # 1: something blocking (a required check)

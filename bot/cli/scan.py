@@ -17,9 +17,9 @@ from bot.check.providers.github_urls import GitHubTarget
 from bot.check.stop import Stop
 from bot.cli.output import is_terminal
 from bot.errors import EXIT_OK
-from bot.files import STDOUT, check_writable, read_markdown
+from bot.files import STDOUT, check_writable, read_markdown, write_output
 from bot.parse.markdown import Document, parse
-from bot.render.report import scan_report, write_json
+from bot.render.report import json_chunks, scan_report
 
 
 def run(args: argparse.Namespace, stop: Stop) -> int:
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace, stop: Stop) -> int:
     text = read_markdown(args.file)
     doc = classify_links(parse(text))
     if args.json is not None:
-        write_json(args.json, scan_report(str(args.file), doc))
+        write_output(args.json, json_chunks(scan_report(str(args.file), doc)), "JSON report")
     if args.quiet:
         return EXIT_OK
     if args.json is not None and str(args.json) == STDOUT:

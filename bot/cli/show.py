@@ -8,18 +8,19 @@ from bot.config import Config
 from bot.errors import EXIT_DEAD, EXIT_OK, IncompleteError
 from bot.pipeline import Evaluation
 from bot.publish import actions
-from bot.render.groups import groups
-from bot.render.report import job_summary, render_report, unified_diff
+from bot.render import outputs
+from bot.render.report import unified_diff
 
 
 def show(cfg: Config, name: str, ev: Evaluation, quiet: bool, diff: bool = True) -> None:
     """The report on the terminal; in GitHub Actions also annotations and the job summary."""
-    result = ev.result
-    actions.annotate(name, groups(result, cfg.status.stale_after))
-    actions.step_summary(job_summary(cfg, name, result))
+    report = outputs.Report(cfg, name, ev.result, artifact=name)
+    if actions.active():
+        actions.annotations(outputs.text(outputs.ANNOTATIONS, report))
+        actions.step_summary(outputs.text(outputs.SUMMARY, report))
     if quiet:
         return
-    print(render_report(cfg, name, result), end="")
+    print(outputs.text(outputs.TERMINAL, report), end="")
     rw = ev.rewritten
     if rw and rw.unmatched_rows:
         print("table rows with no links and no matching section (add them to "

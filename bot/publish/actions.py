@@ -9,19 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.render.groups import Groups
+from bot.render.templating import command_data
 
 
 def active() -> bool:
     return os.environ.get("GITHUB_ACTIONS") == "true"
-
-
-def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _prop(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 _masked: set[str] = set()
@@ -53,46 +45,18 @@ def group(title: str) -> Iterator[None]:
     if not active():
         yield
         return
-    print(f"::group::{_data(title)}", flush=True)
+    print(f"::group::{command_data(title)}", flush=True)
     try:
         yield
     finally:
         print("::endgroup::", flush=True)
 
 
-# GitHub shows 10 warnings and 10 errors per step (50 per job); the rest vanish unseen.
-MAX_ANNOTATIONS = 10
-
-
-def annotate(file: str, g: Groups) -> int:
-    """Dead links as errors, then moved and archived ones as warnings, at their line: at
-    most 10 of each (what GitHub shows), and a notice that says how many more the job
-    summary lists. Returns the count printed."""
-    errors = [(i.line, f"Dead link {i.url}: {i.detail}") for i in g.dead]
-    warnings = [(i.line, f"Moved: {i.url} is {i.detail}") for i in g.moved]
-    warnings += [(i.line, f"Archived repository: {i.url} ({i.detail})") for i in g.archived]
-    return annotate_lines(file, errors, warnings, "dead, moved or archived links")
-
-
-def annotate_lines(
-    file: str, errors: list[tuple[int, str]], warnings: list[tuple[int, str]], what: str
-) -> int:
-    """(line, message) as errors, then as warnings: at most 10 of each (what GitHub shows),
-    and a notice that says how many more of `what` the job summary lists."""
-    if not active():
-        return 0
-    n = 0
-    for level, items in (("error", errors), ("warning", warnings)):
-        for line, msg in items[:MAX_ANNOTATIONS]:
-            print(f"::{level} file={_prop(file)},line={line}::{_data(msg)}")
-            n += 1
-    rest = max(0, len(errors) - MAX_ANNOTATIONS) + max(0, len(warnings) - MAX_ANNOTATIONS)
-    if rest:
-        msg = (f"{rest} more {what} are not annotated (GitHub shows 10 of each kind): the "
-               "job summary lists every one")  # fmt: skip
-        print(f"::notice file={_prop(file)}::{_data(msg)}")
-    sys.stdout.flush()
-    return n
+def annotations(text: str) -> None:
+    """Annotations at file and line (`bot.render.outputs`: workflow commands, one a line)."""
+    if active() and text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def step_summary(markdown: str) -> None:

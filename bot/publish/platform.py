@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import base64
 import functools
-import json
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -43,22 +41,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 BOT_NAME = "awesome-monitor"
 BOT_EMAIL = "awesome-monitor@users.noreply.github.com"
 MARKER = "Generated-by: awesome-monitor"
-META_RE = re.compile(r"<!-- awesome-monitor-meta (\{.*?\}) -->")
 ISSUE_NEEDS = "contents: write, issues: write"  # the state branch, and the issue
-
-
-def meta_comment(data: dict[str, str]) -> str:
-    return f"<!-- awesome-monitor-meta {json.dumps(data, sort_keys=True)} -->"
-
-
-def read_meta(body: str | None) -> dict[str, str]:
-    m = META_RE.search(body or "")
-    if not m:
-        return {}
-    try:
-        return json.loads(m.group(1))
-    except json.JSONDecodeError:
-        return {}
 
 
 @dataclass

@@ -38,8 +38,9 @@ from github.PullRequest import PullRequest
 from bot.check.model import CheckResult
 from bot.config import Config
 from bot.errors import PublishError
-from bot.publish.platform import MARKER, Platform, PublishOutcome, read_meta
-from bot.publish.pr_text import Texts, render
+from bot.publish.platform import MARKER, Platform, PublishOutcome
+from bot.render.meta import read_meta
+from bot.render.pr_text import CLOSED_NOTE, Texts, blocked_note, render
 from bot.render.report import unified_diff
 from bot.render.rewrite import RewriteResult
 
@@ -172,9 +173,7 @@ def _nothing_to_act_on(
                               memory={"branch": branch})  # fmt: skip
     if read_meta(pr.body).get("kind") == "refresh" and rw.changed:
         return PublishOutcome("unchanged", pr.number, pr.html_url, "a refresh, still pending")
-    platform.comment(pr, "The change this pull request proposed is no longer needed (the list "
-                         "already shows it, or the links recovered), so awesome-monitor closes "
-                         "it.")  # fmt: skip
+    platform.comment(pr, CLOSED_NOTE)
     platform.close_pull(pr)
     return PublishOutcome("closed", pr.number, pr.html_url, "nothing left to act on",
                           memory={"branch": branch})  # fmt: skip
@@ -195,20 +194,13 @@ def _print_dry_run(texts: Texts, p: Proposal, wanted: bool) -> None:
 
 def _blocked(platform: Platform, pr: PullRequest | None, branch: str, sha: str) -> PublishOutcome:
     """Someone pushed to the bot's branch while its PR is open: leave it alone, say so once."""
-    note = (
-        f"awesome-monitor did not update this pull request: commit {sha[:7]} on "
-        f"`{branch}` is not the bot's, and the bot never overwrites other people's work. "
-        "Merge this PR, or close it (its changes are then declined: none is proposed again "
-        "until it changes), and the bot takes over again from a fresh branch; your commit "
-        "stays with this PR."
-    )
     log.warning("branch %s has commits that are not the bot's; not overwriting them", branch)
     print(f"awesome-monitor: {branch} has a commit that is not the bot's ({sha[:7]}); "
           "left untouched", file=sys.stderr)  # fmt: skip
     if pr is not None:
         seen = any(sha[:7] in body for body in platform.comment_bodies(pr))
         if not seen:
-            platform.comment(pr, note)
+            platform.comment(pr, blocked_note(sha, branch))
         return PublishOutcome("blocked", pr.number, pr.html_url, "a human commit is on the branch")
     return PublishOutcome("blocked", detail="a human commit is on the branch")
 

@@ -7,13 +7,12 @@ import difflib
 import itertools
 import json
 import re
-from pathlib import Path
-from typing import Any, TextIO
+from collections.abc import Iterator
+from typing import Any
 
 from bot.check.model import CheckResult, Judgement
 from bot.check.providers import REGISTRY, report_keys, scan_keys
 from bot.config import Config
-from bot.files import write_output
 from bot.parse.markdown import Document, Link
 from bot.render.fit import SUMMARY, fit
 from bot.render.groups import groups, tally
@@ -56,12 +55,11 @@ def scan_report(name: str, doc: Document) -> dict[str, Any]:
     }
 
 
-def write_json(path: Path, report: dict[str, Any], stdout: TextIO | None = None) -> None:
-    """To `path` atomically, or to standard output (`stdout`) when `path` is `-`."""
-    # Streamed: `json.dumps(indent=…)` joins millions of small pieces into one string,
-    # which for a 50,000-link report cost ~120 MB of peak memory.
-    chunks = json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(report)
-    write_output(path, itertools.chain(chunks, ["\n"]), "JSON report", stdout)
+def json_chunks(report: Any) -> Iterator[str]:
+    """A report as indented JSON, in pieces: `json.dumps(indent=…)` joins millions of small
+    pieces into one string, which for a 50,000-link report cost ~120 MB of peak memory."""
+    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(report)
+    yield "\n"
 
 
 def check_entry(v: Judgement) -> dict[str, Any]:

@@ -6,18 +6,15 @@ the link (never the line), so an alert survives edits around it and GitHub keeps
 from __future__ import annotations
 
 import hashlib
-import itertools
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, TextIO
+from typing import Any
 from urllib.parse import quote
 
 from bot import __version__, home
 from bot.check.model import CheckResult, Judgement
 from bot.config import Config
-from bot.files import write_output
 from bot.render.groups import Item, groups
 
 SCHEMA_URI = (
@@ -140,21 +137,6 @@ def sarif_log(cfg: Config, result: CheckResult, artifact: str | Path) -> dict[st
             }
         ],
     }
-
-
-def write_sarif(
-    out: Path,
-    cfg: Config,
-    result: CheckResult,
-    artifact: str | Path,
-    stdout: TextIO | None = None,
-) -> None:
-    """Write the SARIF log atomically, or to standard output (`stdout`) when `out` is `-`
-    (see `sarif_log` for `artifact`)."""
-    chunks = json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(
-        sarif_log(cfg, result, artifact)
-    )
-    write_output(out, itertools.chain(chunks, ["\n"]), "SARIF log", stdout)
 
 
 def artifact_location(artifact: str | Path) -> dict[str, str]:

@@ -37,7 +37,19 @@ def _environment(overrides: tuple[tuple[str, str], ...]) -> Environment:
     env.filters["md"] = escape_markdown
     env.filters["code"] = inline_code
     env.filters["num"] = lambda n: f"{n:,}"
+    env.filters["data"] = command_data
+    env.filters["prop"] = command_property
     return env
+
+
+def command_data(text: object) -> str:
+    """A workflow command's message: the runner decodes `%25`, `%0D`, `%0A`."""
+    return str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def command_property(text: object) -> str:
+    """A workflow command's property (`file=…`): also `:` and `,`."""
+    return command_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def inline_code(text: object) -> str:

@@ -1,6 +1,7 @@
 """The words of the pull request: title, body and commit message, from templates, with
 every changed line listed under the reason it changed (a check's finding), and on the first
-pull request the legend of what the bot writes and how to turn each part off."""
+pull request the legend of what the bot writes and how to turn each part off; and what the
+bot says on its pull request when it closes it or leaves it alone."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any
 
 from bot.check.model import CheckResult
 from bot.config import Config
-from bot.publish.platform import meta_comment
 from bot.render.fit import BODY, clip_title, fit
 from bot.render.groups import groups, tally
+from bot.render.meta import meta_comment
 from bot.render.report import counted
 from bot.render.rewrite import Edit, RewriteResult
 from bot.render.templating import environment
@@ -121,3 +122,20 @@ CUTS = (
     ("new_versions", 20), ("archived", 20), ("moved", 20), ("dead", 20),
     ("new_versions", 0), ("archived", 0), ("moved", 0), ("dead", 0),
 )  # fmt: skip
+
+
+CLOSED_NOTE = (
+    "The change this pull request proposed is no longer needed (the list already shows it, "
+    "or the links recovered), so awesome-monitor closes it."
+)
+
+
+def blocked_note(sha: str, branch: str) -> str:
+    """Said once on a pull request whose branch holds someone else's commit."""
+    return (
+        f"awesome-monitor did not update this pull request: commit {sha[:7]} on "
+        f"`{branch}` is not the bot's, and the bot never overwrites other people's work. "
+        "Merge this PR, or close it (its changes are then declined: none is proposed again "
+        "until it changes), and the bot takes over again from a fresh branch; your commit "
+        "stays with this PR."
+    )

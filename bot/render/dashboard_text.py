@@ -1,0 +1,133 @@
+"""The words of the dashboard issue: its title and body (every durable finding with its line
+and a checkbox, fitted to GitHub's limits), the notes the bot leaves when it closes one, and
+the reading back of a body: which boxes a maintainer ticked, whether an issue is the list's
+dashboard."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.check.model import CheckResult
+from bot.config import Config
+from bot.render.fit import BODY, clip_title, fit
+from bot.render.groups import Groups, tally
+from bot.render.meta import meta_comment, read_meta
+from bot.render.report import counted
+from bot.render.templating import environment, inline_code
+
+KIND = "dashboard"
+# Sections in reading order, with their heading (the template writes it, the parser of an
+# old body reads it back to keep ticks).
+HEADINGS = {
+    "dead": "Dead links",
+    "moved": "Moved repositories",
+    "archived": "Archived repositories",
+    "stale": "Stale repositories",
+    "malformed": "Malformed links",
+    "not_checked": "Not checked this run",
+}
+FINDINGS = ("dead", "moved", "archived", "stale", "malformed")  # what keeps it open
+SHOWN = {"not_checked": 10}  # most items shown per section (else 50), fewer to fit
+# What gives way first when the body would pass GitHub's 65,536 characters.
+CUTS = (
+    ("not_checked", 0), ("stale", 0), ("malformed", 20), ("archived", 20), ("moved", 20),
+    ("dead", 20), ("malformed", 0), ("archived", 0), ("moved", 0), ("dead", 0),
+)  # fmt: skip
+
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)(?:\s+\(\d+\))?\s*$")
+_ITEM = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s.*?`([^`]*)`")
+
+CLOSE_NOTE = (
+    "Nothing is left to act on: every link this issue listed is fixed, gone from the list, "
+    "or recovered. awesome-monitor closes it, and reopens it when something new turns up."
+)
+
+
+def duplicate_note(kept: int) -> str:
+    return (
+        f"Duplicate of #{kept}: awesome-monitor keeps one dashboard issue per list (the "
+        "oldest), so it closes this one. Nothing is lost: #"
+        f"{kept} lists the same links."
+    )
+
+
+@dataclass
+class Texts:
+    title: str
+    body: str
+    shown: set[tuple[str, str]]  # (section, url) of every finding the body lists
+
+
+def is_dashboard(body: str | None, path: str) -> bool:
+    meta = read_meta(body)
+    return meta.get("kind") == KIND and meta.get("path", path) == path
+
+
+def listed(body: str | None, ticked_only: bool = False) -> set[tuple[str, str]]:
+    """(section, url as the code filter wrote it) of the checkbox items of a body."""
+    by_title = {title: key for key, title in HEADINGS.items()}
+    section, out = "", set()
+    for line in normalized(body).splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            section = by_title.get(heading.group(1).strip(), "")
+            continue
+        item = _ITEM.match(line)
+        if item and section and (item.group(1) != " " or not ticked_only):
+            out.add((section, item.group(2)))
+    return out
+
+
+def normalized(body: str | None) -> str:
+    """A body as compared: GitHub's web editor saves CRLF line endings."""
+    return (body or "").replace("\r\n", "\n").rstrip()
+
+
+def render(
+    cfg: Config,
+    path: str,
+    result: CheckResult,
+    g: Groups,
+    base: str,
+    ticked: set[tuple[str, str]],
+    clean: bool,
+) -> Texts:
+    env = environment(cfg.templates)
+
+    def is_ticked(key: str, url: str) -> bool:
+        return (key, inline_code(url)) in ticked
+
+    ctx: dict[str, Any] = {
+        "path": path,
+        "base": base,
+        "g": g,
+        "summary": tally(result, g),
+        "counted": counted(result.counts),
+        "headings": HEADINGS,
+        "ticked": is_ticked,
+        "clean": clean,
+        "stale_after": cfg.status.stale_after,
+        "meta": meta_comment({"kind": KIND, "path": path}),
+    }
+    title = clip_title(env.get_template("issue_title.txt.j2").render(ctx).strip())
+    template = env.get_template("issue_body.md.j2")
+    totals = {key: min(len(getattr(g, key)), SHOWN.get(key, 50)) for key in HEADINGS}
+    body, most = fit(lambda shown: template.render({**ctx, "shown": shown}), totals, CUTS, BODY)
+    shown = set() if clean else {
+        (key, inline_code(i.url)) for key in FINDINGS for i in getattr(g, key)[: most[key]]
+    }  # fmt: skip
+    return Texts(title, body, shown)
+
+
+# What a dry run says it would do.
+WOULD = {
+    "none": "no issue: nothing to act on",
+    "open": "would open the dashboard issue",
+    "leave": "would leave #{n} as it is (nothing new)",
+    "update": "would update #{n}",
+    "close": "would close #{n} (nothing left to act on)",
+    "reopen": "would reopen #{n} (a new finding)",
+    "dismissed": "would leave #{n} closed (closed by a maintainer; nothing new)",
+}

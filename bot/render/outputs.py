@@ -1,0 +1,99 @@
+"""Every output of a check run, chosen in one place: the terminal report, the JSON report,
+the SARIF log, the annotations and the job summary. Each renders a `Report` (what one run of
+one list gave) to text, in pieces; where the text goes (a file, standard output, the runner's
+log, the step summary) is the edge's business: `bot.cli.reports` writes the files the command
+line asks for (`--json OUT`, `--sarif OUT`, `-` for standard output), `bot.publish.actions`
+hands the annotations and the summary to GitHub Actions.
+
+To add an output: a function `Report -> Iterator[str]`, an `Output` here, and in `FILES` if
+a command line flag writes it (every command that checks a list then takes the flag)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.check.model import CheckResult
+from bot.config import Config
+from bot.render.groups import Groups, groups
+from bot.render.report import check_report, job_summary, json_chunks, render_report
+from bot.render.sarif import sarif_log
+from bot.render.templating import environment
+
+MAX_ANNOTATIONS = 10  # of each level: what GitHub shows of a step (the rest vanish unseen)
+
+
+@dataclass
+class Report:
+    """What one run of one list gives its outputs."""
+
+    cfg: Config
+    name: str  # the list as the outputs name it: a path here, or in the repository
+    result: CheckResult
+    artifact: str | Path  # the list for SARIF: a local `Path`, or a path in the repository
+    _groups: Groups | None = field(default=None, repr=False)
+
+    @property
+    def groups(self) -> Groups:
+        if self._groups is None:
+            self._groups = groups(self.result, self.cfg.status.stale_after)
+        return self._groups
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str  # the flag that writes it (`--json`), or where it goes
+    what: str  # how a message names its file ("JSON report")
+    render: Callable[[Report], Iterator[str]]
+    complete_only: bool = False  # none for an incomplete run (half an answer closes alerts)
+
+
+def _terminal(r: Report) -> Iterator[str]:
+    yield render_report(r.cfg, r.name, r.result)
+
+
+def _json(r: Report) -> Iterator[str]:
+    # `file` is the list as it was given: the command line's path, or the repository's.
+    return json_chunks(check_report(str(r.artifact), r.result, r.cfg.status.stale_after))
+
+
+def _sarif(r: Report) -> Iterator[str]:
+    return json_chunks(sarif_log(r.cfg, r.result, r.artifact))
+
+
+def _annotations(r: Report) -> Iterator[str]:
+    g = r.groups
+    errors = [(i.line, f"Dead link {i.url}: {i.detail}") for i in g.dead]
+    warnings = [(i.line, f"Moved: {i.url} is {i.detail}") for i in g.moved]
+    warnings += [(i.line, f"Archived repository: {i.url} ({i.detail})") for i in g.archived]
+    yield annotation_lines(r.cfg, r.name, errors, warnings, "dead, moved or archived links")
+
+
+def _summary(r: Report) -> Iterator[str]:
+    yield job_summary(r.cfg, r.name, r.result)
+
+
+TERMINAL = Output("terminal", "report", _terminal)
+JSON = Output("json", "JSON report", _json)
+SARIF = Output("sarif", "SARIF log", _sarif, complete_only=True)
+ANNOTATIONS = Output("annotations", "annotations", _annotations)
+SUMMARY = Output("summary", "job summary", _summary)
+OUTPUTS = {o.name: o for o in (TERMINAL, JSON, SARIF, ANNOTATIONS, SUMMARY)}
+FILES = (JSON, SARIF)  # what the command line writes to a file: `--json OUT`, `--sarif OUT`
+
+
+def text(output: Output, report: Report) -> str:
+    return "".join(output.render(report))
+
+
+def annotation_lines(cfg: Config, file: str, errors: list[tuple[int, str]],
+                     warnings: list[tuple[int, str]], what: str) -> str:  # fmt: skip
+    """(line, message) as errors, then as warnings: at most `MAX_ANNOTATIONS` of each, and a
+    notice that says how many more of `what` the job summary lists."""
+    rest = max(0, len(errors) - MAX_ANNOTATIONS) + max(0, len(warnings) - MAX_ANNOTATIONS)
+    template = environment(cfg.templates).get_template("annotations.txt.j2")
+    out = template.render(file=file, errors=errors, warnings=warnings, what=what, rest=rest,
+                          most=MAX_ANNOTATIONS)  # fmt: skip
+    return re.sub(r"\n{2,}", "\n", out).lstrip("\n")
