@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,13 +37,32 @@ def corpus_files() -> list[Path]:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator:
-    """The emulators serving a scenario made from the bundled sample list (plus one
-    link per scripted web behaviour), and the real CLI to run against them."""
+def make_world(tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """The one world fixture: `make_world(text=SAMPLE, web_cases=True, check_web=True,
+    folder=None)` starts the emulators on a scenario made from `text` (plus one link per
+    scripted web behaviour with `web_cases`), with the list, its config and its history in
+    `tmp_path` (or `tmp_path / folder`), and the real CLI to run against them. Every world
+    made is stopped at the end of the test."""
     from tests.world import SAMPLE, World
 
-    wd = World(tmp_path, SAMPLE)
+    made: list[World] = []
+
+    def make(text: str = SAMPLE, web_cases: bool = True, check_web: bool = True,
+             folder: str | None = None) -> World:  # fmt: skip
+        where = tmp_path / folder if folder else tmp_path
+        where.mkdir(parents=True, exist_ok=True)
+        made.append(World(where, text, web_cases=web_cases, check_web=check_web))
+        return made[-1]
+
     try:
-        yield wd
+        yield make
     finally:
-        wd.stop()
+        for wd in made:
+            wd.stop()
+
+
+@pytest.fixture
+def world(make_world: Callable[..., Any]) -> Any:
+    """The emulators serving a scenario made from the bundled sample list (plus one
+    link per scripted web behaviour), and the real CLI to run against them."""
+    return make_world()

@@ -5,48 +5,29 @@ copies of dead links, stale repositories."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from bot.cli import main
 from tests.emulators import web as w
-from tests.world import LIST_REPO, World
+from tests.world import LIST_REPO, MakeWorld, World
 
 pytestmark = pytest.mark.usefixtures("no_proxy_env", "offline_dns")
 
 
 @pytest.fixture
-def make(tmp_path: Path) -> Iterator:
-    worlds: list[World] = []
+def make(make_world: MakeWorld) -> Callable[..., World]:
+    """A world per list, each in its own folder, with `[check]` keys set."""
+    made: list[World] = []
 
     def build(text: str, **check: object) -> World:
-        wd = World(tmp_path / f"w{len(worlds)}", text, web_cases=False)
-        worlds.append(wd)
+        made.append(make_world(text, web_cases=False, folder=f"w{len(made)}"))
         if check:
-            configure(wd, "check", **check)
-        return wd
+            made[-1].configure("check", **check)
+        return made[-1]
 
-    (tmp_path / "w0").mkdir()
-    for i in range(1, 6):
-        (tmp_path / f"w{i}").mkdir()
-    yield build
-    for wd in worlds:
-        wd.stop()
-
-
-def configure(wd: World, section: str, **keys: object) -> None:
-    """Set keys of a section of the world's config (replacing what it set before)."""
-    lines = [ln for ln in wd.config_path.read_text().splitlines()
-             if ln.split(" = ")[0] not in keys]  # fmt: skip
-    text = "\n".join(lines) + "\n"
-    extra = "".join(f"{k} = {json.dumps(v)}\n" for k, v in keys.items())
-    if f"[{section}]\n" in text:
-        text = text.replace(f"[{section}]\n", f"[{section}]\n{extra}", 1)
-    else:
-        text += f"[{section}]\n{extra}"
-    wd.config_path.write_text(text)
+    return build
 
 
 def rewrite_links(wd: World, text: str) -> None:
@@ -177,7 +158,7 @@ def test_a_dead_link_gets_its_archived_copy_offered_and_used_when_asked(make) ->
     (body,) = [p.body for p in wd.github.scenario[LIST_REPO].pulls.values()]
     assert copy in body
     # With use_archive the copy takes the dead link's place.
-    configure(wd, "check", use_archive=True)
+    wd.configure("check", use_archive=True)
     wd.run("check", "--write")
     assert f"[gone]({copy})" in wd.list_path.read_text()
 
@@ -198,7 +179,7 @@ def test_stale_repositories_are_said_and_can_be_turned_off(make) -> None:
     assert "stale since 2021" in old and "stale" not in new
     assert "Stale (no commit for a long time) (1):" in run.out
     assert run.report["summary"]["stale"] == 1
-    configure(wd, "status", stale_after=0)
+    wd.configure("status", stale_after=0)
     off = wd.run("check", "--write", "--refresh")
     assert off.code == 0, off.err
     assert "stale" not in wd.list_path.read_text() and off.report["summary"]["stale"] == 0

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 from tests.emulators.base import Fault
-from tests.world import SAMPLE, TOKEN, WEB_CASES, World
+from tests.world import SAMPLE, TOKEN, WEB_CASES, MakeWorld, World
 
 
 def _repo_verdicts(run) -> dict[str, set[str]]:
@@ -133,23 +132,20 @@ def test_without_token_a_small_budget_checks_part_and_says_so(world: World) -> N
     assert all(e["error"] is None or "not checked" not in e["error"] for e in after.values())
 
 
-def test_network_down_exits_3_and_flags_nothing(tmp_path: Path) -> None:
-    wd = World(tmp_path, SAMPLE, web_cases=False)
-    try:
-        first = wd.run("check", "--write")
-        assert first.code == 0, first.err
-        before = json.loads(wd.state_path.read_text())
-        for emu in (wd.github, wd.arxiv):
-            emu.stop()
-        run = wd.run("check", "--write")
-        assert run.code == 3
-        assert "could not reach" in run.err
-        assert all(e["verdict"] != "dead" for e in run.report["links"])
-        after = json.loads(wd.state_path.read_text())
-        for key, entry in before["repos"].items():
-            assert after["repos"][key].get("failures", 0) == entry.get("failures", 0)
-    finally:
-        wd.stop()
+def test_network_down_exits_3_and_flags_nothing(make_world: MakeWorld) -> None:
+    wd = make_world(SAMPLE, web_cases=False)
+    first = wd.run("check", "--write")
+    assert first.code == 0, first.err
+    before = json.loads(wd.state_path.read_text())
+    for emu in (wd.github, wd.arxiv):
+        emu.stop()
+    run = wd.run("check", "--write")
+    assert run.code == 3
+    assert "could not reach" in run.err
+    assert all(e["verdict"] != "dead" for e in run.report["links"])
+    after = json.loads(wd.state_path.read_text())
+    for key, entry in before["repos"].items():
+        assert after["repos"][key].get("failures", 0) == entry.get("failures", 0)
 
 
 def test_graphql_502_then_ok_is_retried(world: World) -> None:
@@ -204,22 +200,19 @@ def test_unanswered_links_keep_their_last_status_in_the_list(world: World) -> No
 
 
 def test_when_github_and_arxiv_are_down_we_stop_asking_and_count_no_web_failure(
-    tmp_path: Path,
+    make_world: MakeWorld,
 ) -> None:
     from tests.emulators.web import refused_url
 
     refused = refused_url()
-    wd = World(tmp_path, SAMPLE + f"\n- [gone host]({refused})\n", web_cases=False)
-    try:
-        for emu in (wd.github, wd.arxiv):
-            emu.stop()
-        run = wd.run("check", "--write", token=False)
-        assert run.code == 3
-        # The budget probe and three repositories in a row without an answer (each
-        # retried once), then stop.
-        assert run.report["requests"]["github"] <= 2 + 3 * 2
-        entry = run.by_url()[refused]
-        assert entry["verdict"] == "unknown" and entry["failures_in_a_row"] == 0
-        assert "not counted as failures" in run.out
-    finally:
-        wd.stop()
+    wd = make_world(SAMPLE + f"\n- [gone host]({refused})\n", web_cases=False)
+    for emu in (wd.github, wd.arxiv):
+        emu.stop()
+    run = wd.run("check", "--write", token=False)
+    assert run.code == 3
+    # The budget probe and three repositories in a row without an answer (each
+    # retried once), then stop.
+    assert run.report["requests"]["github"] <= 2 + 3 * 2
+    entry = run.by_url()[refused]
+    assert entry["verdict"] == "unknown" and entry["failures_in_a_row"] == 0
+    assert "not counted as failures" in run.out

@@ -14,7 +14,7 @@ from bot.check import providers
 from bot.cli import configfile, main
 from bot.errors import ConfigError
 from bot.parse.target import Kind
-from tests.world import World
+from tests.world import MakeWorld
 
 LIST = "- [a](https://github.com/o/a)\n- [p](https://arxiv.org/abs/1409.1556)\n"
 
@@ -84,22 +84,19 @@ def test_check_reads_the_config_beside_the_list(
 
 
 def test_a_run_from_another_folder_uses_the_config_and_state_beside_the_list(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_world: MakeWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world = World(tmp_path, LIST, web_cases=False, check_web=False)
-    try:
-        beside = tmp_path / "awesome-monitor.toml"
-        beside.write_text(world.config_path.read_text().replace("state.json", "history.json"))
-        elsewhere = tmp_path / "elsewhere"
-        elsewhere.mkdir()
-        monkeypatch.chdir(elsewhere)
-        for k, v in world.env().items():
-            monkeypatch.setenv(k, v)
-        assert main(["check", "-q", "--write", str(world.list_path)]) == 0
-        assert (tmp_path / "history.json").is_file()
-        assert not (tmp_path / ".awesome-monitor").exists()
-    finally:
-        world.stop()
+    world = make_world(LIST, web_cases=False, check_web=False)
+    beside = tmp_path / "awesome-monitor.toml"
+    beside.write_text(world.config_path.read_text().replace("state.json", "history.json"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    for k, v in world.env().items():
+        monkeypatch.setenv(k, v)
+    assert main(["check", "-q", "--write", str(world.list_path)]) == 0
+    assert (tmp_path / "history.json").is_file()
+    assert not (tmp_path / ".awesome-monitor").exists()
 
 
 # -- enumerations ---------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import corpus_files
-from tests.world import LIST_REPO, World
+from tests.world import LIST_REPO, MakeWorld
 
 CORPUS = corpus_files()
 STATE_BRANCH = "awesome-monitor/state"
@@ -19,37 +19,34 @@ STATE_BRANCH = "awesome-monitor/state"
 
 @pytest.mark.skipif(not CORPUS, reason="../shared/corpus is absent")
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
-def test_every_command_on_every_real_list(path: Path, tmp_path: Path) -> None:
-    wd = World(tmp_path, path.read_text(encoding="utf-8"), web_cases=False, check_web=False)
-    try:
-        wd.add_list_repo()
-        repo = wd.github.scenario[LIST_REPO]
-        config = ("--config", str(wd.config_path))
-        run = wd.run("check", "--write", "--dead-after", "1")
+def test_every_command_on_every_real_list(path: Path, make_world: MakeWorld) -> None:
+    wd = make_world(path.read_text(encoding="utf-8"), web_cases=False, check_web=False)
+    wd.add_list_repo()
+    repo = wd.github.scenario[LIST_REPO]
+    config = ("--config", str(wd.config_path))
+    run = wd.run("check", "--write", "--dead-after", "1")
+    assert run.code == 0, run.err
+    for args in (("pr", "--dry-run"), ("pr",)):
+        run = wd.run(*args, "--repo", LIST_REPO, "--dead-after", "1")
         assert run.code == 0, run.err
-        for args in (("pr", "--dry-run"), ("pr",)):
-            run = wd.run(*args, "--repo", LIST_REPO, "--dead-after", "1")
-            assert run.code == 0, run.err
-            assert "Traceback" not in run.err
-        assert len(repo.pulls) == 1, "one pull request"
-        (pull,) = repo.pulls.values()
-        assert pull.state == "open" and len(pull.body) <= 65_536 and len(pull.title) <= 256
-        head = repo.branches()["awesome-monitor/status"]
+        assert "Traceback" not in run.err
+    assert len(repo.pulls) == 1, "one pull request"
+    (pull,) = repo.pulls.values()
+    assert pull.state == "open" and len(pull.body) <= 65_536 and len(pull.title) <= 256
+    head = repo.branches()["awesome-monitor/status"]
 
-        before = Counter(wd.github.counts)
-        run = wd.run("pr", "--repo", LIST_REPO, "--dead-after", "1")
-        assert run.code == 0, run.err
-        writes = {k for k in Counter(wd.github.counts) - before if not k.startswith("GET ")}
-        assert "POST /repos/{o}/{r}/pulls" not in writes and not [
-            k for k in writes if k.startswith("PATCH /repos/{o}/{r}/pulls")
-        ], "the second run leaves the pull request alone"
-        assert repo.branches()["awesome-monitor/status"] == head
-        assert len(repo.pulls) == 1
+    before = Counter(wd.github.counts)
+    run = wd.run("pr", "--repo", LIST_REPO, "--dead-after", "1")
+    assert run.code == 0, run.err
+    writes = {k for k in Counter(wd.github.counts) - before if not k.startswith("GET ")}
+    assert "POST /repos/{o}/{r}/pulls" not in writes and not [
+        k for k in writes if k.startswith("PATCH /repos/{o}/{r}/pulls")
+    ], "the second run leaves the pull request alone"
+    assert repo.branches()["awesome-monitor/status"] == head
+    assert len(repo.pulls) == 1
 
-        run = wd.run("issue", "--repo", LIST_REPO, "--dead-after", "1", *config)
-        assert run.code == 0, run.err
-        issues = [i for i in repo.issues.values() if i.state == "open"]
-        assert len(issues) == 1 and all(len(i.body or "") <= 65_536 for i in issues)
-        assert STATE_BRANCH in repo.branches()
-    finally:
-        wd.stop()
+    run = wd.run("issue", "--repo", LIST_REPO, "--dead-after", "1", *config)
+    assert run.code == 0, run.err
+    issues = [i for i in repo.issues.values() if i.state == "open"]
+    assert len(issues) == 1 and all(len(i.body or "") <= 65_536 for i in issues)
+    assert STATE_BRANCH in repo.branches()

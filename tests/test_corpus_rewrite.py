@@ -9,7 +9,7 @@ import pytest
 
 from bot.parse.markdown import parse
 from tests.conftest import corpus_files
-from tests.world import World
+from tests.world import MakeWorld
 
 CORPUS = corpus_files()
 
@@ -17,20 +17,17 @@ CORPUS = corpus_files()
 @pytest.mark.skipif(not CORPUS, reason="../shared/corpus is absent")
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_check_write_twice_is_idempotent_and_touches_only_owned_lines(
-    path: Path, tmp_path: Path
+    path: Path, make_world: MakeWorld
 ) -> None:
     original = path.read_text(encoding="utf-8")
     # Web links of real lists point at real hosts: only GitHub and arXiv are checked.
-    world = World(tmp_path, original, web_cases=False, check_web=False)
-    try:
-        first = world.run("check", "--write", "--dead-after", "1")
-        assert first.code == 0, first.err
-        once = world.list_path.read_text(encoding="utf-8")
-        second = world.run("check", "--write", "--dead-after", "1")
-        assert second.code == 0, second.err
-        assert world.list_path.read_text(encoding="utf-8") == once
-    finally:
-        world.stop()
+    world = make_world(original, web_cases=False, check_web=False)
+    first = world.run("check", "--write", "--dead-after", "1")
+    assert first.code == 0, first.err
+    once = world.list_path.read_text(encoding="utf-8")
+    second = world.run("check", "--write", "--dead-after", "1")
+    assert second.code == 0, second.err
+    assert world.list_path.read_text(encoding="utf-8") == once
     doc = parse(original)
     allowed = {lk.line for lk in doc.links} | {lk.use_line for lk in doc.links}
     for table in doc.tables:

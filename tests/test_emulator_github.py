@@ -15,6 +15,7 @@ from graphql import GraphQLSchema, build_schema, get_named_type, parse, validate
 from tests.emulators.github import GitHubEmulator, GitHubScenario, repository_query
 from tests.emulators.github_graphql import SCHEMA, SCHEMA_PATH
 from tests.emulators.gitstore import Person
+from tests.world import MakeWorld
 
 github.set_log_level(logging.WARNING)
 
@@ -481,18 +482,14 @@ def test_schema_file_is_shipped() -> None:
 
 
 def test_queries_the_bot_sends_validate_against_real_schema(
-    real_schema: GraphQLSchema, tmp_path: Path
+    real_schema: GraphQLSchema, make_world: MakeWorld
 ) -> None:
     """Every GraphQL body the real `check` sent during a run on the sample list."""
-    from tests.world import World
 
     sample = Path(__file__).resolve().parents[1] / "data" / "awesome-image-classification-2019.md"
-    world = World(tmp_path, sample.read_text(encoding="utf-8"), web_cases=False)
-    try:
-        assert world.run("check").code == 0
-        bodies = world.github.graphql_log
-    finally:
-        world.stop()
+    world = make_world(sample.read_text(encoding="utf-8"), web_cases=False)
+    assert world.run("check").code == 0
+    bodies = world.github.graphql_log
     assert bodies
     for body in bodies:
         doc = parse(body["query"])

@@ -17,8 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -30,7 +29,7 @@ from bot.pipeline import parse_list
 from tests.conftest import ROOT
 from tests.emulators import web as w
 from tests.emulators.base import Fault
-from tests.world import LIST_REPO, TOKEN, Run, World
+from tests.world import LIST_REPO, TOKEN, MakeWorld, Run, World
 
 PAPERS = ("1409.1556", "1512.03385", "1706.03762", "1608.06993")
 STATE_BRANCH = "awesome-monitor/state"
@@ -67,23 +66,8 @@ def case(record_property: Callable[[str, object], None]) -> Case:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    wd = World(tmp_path, fault_list(), web_cases=False)
-    try:
-        yield wd
-    finally:
-        wd.stop()
-
-
-def configure(world: World, **sections: str) -> None:
-    """Append TOML to the world's config (e.g. github='batch_size = 3')."""
-    text = world.config_path.read_text()
-    for name, body in sections.items():
-        if f"[{name}]\n" in text:
-            text = text.replace(f"[{name}]\n", f"[{name}]\n{body}\n", 1)
-        else:
-            text += f"[{name}]\n{body}\n"
-    world.config_path.write_text(text)
+def world(make_world: MakeWorld) -> World:
+    return make_world(fault_list(), web_cases=False)
 
 
 def verdicts(run: Run, kind: str | None = None) -> dict[str, str]:
@@ -199,7 +183,7 @@ def test_secondary_rate_limit_beyond_max_wait_gives_up_fast(world: World, case: 
 def test_graphql_budget_spent_half_way(world: World, case: Case) -> None:
     case.expect("2nd of 2 batches RATE_LIMITED: exit 3, 1st batch saved in state, "
                 "rest not checked, list untouched")  # fmt: skip
-    configure(world, github="batch_size = 3")
+    world.configure("github", batch_size=3)
     budget = world.github.budget("graphql", TOKEN)
     budget.used = budget.limit - 1
     before = world.list_path.read_bytes()
@@ -438,71 +422,65 @@ WEB_BEHAVIOURS: dict[str, tuple[w.Answer, str]] = {
 }
 
 
-def test_every_scripted_web_behaviour(tmp_path: Path, case: Case, offline_dns: None) -> None:
+def test_every_scripted_web_behaviour(make_world: MakeWorld, case: Case, offline_dns: None) -> None:
     case.expect("one verdict per behaviour (see WEB_BEHAVIOURS); 301 reported as moved_to")
-    wd = World(tmp_path, "# Web\n\n- [x](https://example.invalid/)\n", web_cases=False)
-    try:
-        links = {p: wd.web.script(p, a) for p, (a, _) in WEB_BEHAVIOURS.items()}
-        links["/old"] = wd.web.chain(["/old", "/new"], w.ok(), codes=301)
-        extra = {"tls": (wd.web.https_url("/ok"), "dead"),
-                 "refused": (w.refused_url(), "dead"),
-                 "dns": (f"http://{w.DNS_FAIL_HOST}/", "dead")}  # fmt: skip
-        body = "".join(f"- [{p}]({u})\n" for p, u in links.items())
-        body += "".join(f"- [{k}]({u})\n" for k, (u, _) in extra.items())
-        wd.list_path.write_text("# Web\n\n" + body)
-        run = wd.run("check", "--dead-after", "1", "--timeout", "1")
-        by_url = run.by_url()
-        want = {links[p]: v for p, (_, v) in WEB_BEHAVIOURS.items()}
-        want.update({u: v for u, v in extra.values()})
-        want[links["/old"]] = "alive"
-        got = {u: by_url[u]["verdict"] for u in want}
-        wrong = {u: (got[u], want[u]) for u in want if got[u] != want[u]}
-        right = len(want) - len(wrong)
-        case.observe(f"exit {run.code}; {right}/{len(want)} behaviours as expected; {tally(run)}"
-                     + (f"; wrong: {wrong}" if wrong else ""))  # fmt: skip
-        assert not wrong
-        assert by_url[links["/old"]]["moved_to"] == wd.web.link("/new")
-        assert by_url[links["/redirect-302"]]["moved_to"] is None
-        assert run.code == 0, run.err
-    finally:
-        wd.stop()
+    wd = make_world("# Web\n\n- [x](https://example.invalid/)\n", web_cases=False)
+    links = {p: wd.web.script(p, a) for p, (a, _) in WEB_BEHAVIOURS.items()}
+    links["/old"] = wd.web.chain(["/old", "/new"], w.ok(), codes=301)
+    extra = {"tls": (wd.web.https_url("/ok"), "dead"),
+             "refused": (w.refused_url(), "dead"),
+             "dns": (f"http://{w.DNS_FAIL_HOST}/", "dead")}  # fmt: skip
+    body = "".join(f"- [{p}]({u})\n" for p, u in links.items())
+    body += "".join(f"- [{k}]({u})\n" for k, (u, _) in extra.items())
+    wd.list_path.write_text("# Web\n\n" + body)
+    run = wd.run("check", "--dead-after", "1", "--timeout", "1")
+    by_url = run.by_url()
+    want = {links[p]: v for p, (_, v) in WEB_BEHAVIOURS.items()}
+    want.update({u: v for u, v in extra.values()})
+    want[links["/old"]] = "alive"
+    got = {u: by_url[u]["verdict"] for u in want}
+    wrong = {u: (got[u], want[u]) for u in want if got[u] != want[u]}
+    right = len(want) - len(wrong)
+    case.observe(f"exit {run.code}; {right}/{len(want)} behaviours as expected; {tally(run)}"
+                 + (f"; wrong: {wrong}" if wrong else ""))  # fmt: skip
+    assert not wrong
+    assert by_url[links["/old"]]["moved_to"] == wd.web.link("/new")
+    assert by_url[links["/redirect-302"]]["moved_to"] is None
+    assert run.code == 0, run.err
 
 
-def test_500_links_on_one_slow_host(tmp_path: Path, case: Case) -> None:
+def test_500_links_on_one_slow_host(make_world: MakeWorld, case: Case) -> None:
     per_host, delay, n = 8, 0.02, 500
     bound = math.ceil(n / per_host) * (delay + 0.02) + 3.0
     case.expect(f"{n} links, {delay}s each: ≤{per_host} in flight on the host, wall < "
                 f"{bound:.1f} s (⌈n/per_host⌉·(delay+20 ms) + 3 s)")  # fmt: skip
-    wd = World(tmp_path, "# Web\n", web_cases=False)
-    try:
-        configure(wd, check=f"per_host = {per_host}\nconcurrency = 32")
-        wd.web.latency = delay
-        wd.web.script("/", w.ok())
-        urls = [wd.web.link(f"/page/{i}") for i in range(n)]
-        for i in range(n):
-            wd.web.script(f"/page/{i}", w.ok())
-        wd.list_path.write_text("# Web\n\n" + "".join(f"- [p{i}]({u})\n" for i, u in
-                                                      enumerate(urls)))  # fmt: skip
-        started = time.monotonic()
-        run = wd.run("check", "-q")
-        took = time.monotonic() - started
-        peak = wd.web.max_concurrency_by_host["127.0.0.1"]
-        case.observe(f"exit {run.code}; {tally(run)}; peak per host {peak}; wall {took:.1f} s")
-        assert run.code == 0, run.err
-        assert set(verdicts(run).values()) == {"alive"}
-        assert peak <= per_host
-        assert took < bound
-    finally:
-        wd.stop()
+    wd = make_world("# Web\n", web_cases=False)
+    wd.configure("check", per_host=per_host, concurrency=32)
+    wd.web.latency = delay
+    wd.web.script("/", w.ok())
+    urls = [wd.web.link(f"/page/{i}") for i in range(n)]
+    for i in range(n):
+        wd.web.script(f"/page/{i}", w.ok())
+    wd.list_path.write_text("# Web\n\n" + "".join(f"- [p{i}]({u})\n" for i, u in
+                                                  enumerate(urls)))  # fmt: skip
+    started = time.monotonic()
+    run = wd.run("check", "-q")
+    took = time.monotonic() - started
+    peak = wd.web.max_concurrency_by_host["127.0.0.1"]
+    case.observe(f"exit {run.code}; {tally(run)}; peak per host {peak}; wall {took:.1f} s")
+    assert run.code == 0, run.err
+    assert set(verdicts(run).values()) == {"alive"}
+    assert peak <= per_host
+    assert took < bound
 
 
 # -- the network, the process, the state file --------------------------------------------
 
 
-def test_network_down_for_everything(tmp_path: Path, case: Case) -> None:
+def test_network_down_for_everything(make_world: MakeWorld, case: Case) -> None:
     case.expect("all services unreachable: exit 3, nothing dead, list untouched, "
                 "failures unchanged, history kept")  # fmt: skip
-    wd = World(tmp_path, fault_list(), web_cases=False)
+    wd = make_world(fault_list(), web_cases=False)
     hosts = w.WebHosts(["127.0.0.2", "127.0.0.3"]).start()
     try:
         sites = [wd.web.script("/site", w.ok()), *hosts.script("/site", w.ok()).values()]

@@ -18,7 +18,7 @@ import pytest
 
 from bot.cli import main
 from bot.files import atomic_write
-from tests.world import World
+from tests.world import MakeWorld, World
 
 ROOT = Path(__file__).resolve().parent.parent
 LIST = "# A list\n\n" + "".join(
@@ -27,18 +27,14 @@ LIST = "# A list\n\n" + "".join(
 
 
 @pytest.fixture
-def wd(tmp_path: Path) -> Iterator[World]:
+def wd(make_world: MakeWorld, tmp_path: Path) -> World:
     """The emulators and a list whose first `check --write` rewrites it (first statuses);
     its history goes beside it, in `.awesome-monitor/` (no `[list] state`)."""
-    (tmp_path / "repo").mkdir()
-    world = World(tmp_path / "repo", LIST, web_cases=False, check_web=False)
+    world = make_world(LIST, web_cases=False, check_web=False, folder="repo")
     text = world.config_path.read_text().replace('state = "state.json"\n', "")
     world.config_path = tmp_path / "config.toml"  # outside the list's folder
     world.config_path.write_text(text.replace('file = "README.md"', f'file = "{world.list_path}"'))
-    try:
-        yield world
-    finally:
-        world.stop()
+    return world
 
 
 def cli(world: World, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from bot.parse.target import Kind
 from tests.emulators import web as w
 from tests.emulators.github_graphql import SCHEMA
 from tests.emulators.github_scenario import PullRequest, RepoSpec
-from tests.world import World
+from tests.world import MakeWorld, World
 
 REAL_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "github-schema.graphql"
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -162,16 +161,13 @@ def test_emulator_answers_pages_as_github_does(github_emulator: Any, github_scen
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
+def world(make_world: MakeWorld) -> World:
     """Here, a world with an empty GitHub scenario (not the sample's): each test adds its
     repositories, then writes its list."""
-    wd = World(tmp_path, "# Awesome\n", web_cases=False)
+    wd = make_world("# Awesome\n", web_cases=False)
     wd.github.scenario.repos.clear()
     wd.github.scenario.redirects.clear()
-    try:
-        yield wd
-    finally:
-        wd.stop()
+    return wd
 
 
 @pytest.fixture(scope="module")

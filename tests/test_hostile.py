@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ from bot.render.rewrite import rewrite
 from bot.render.spans import NOTE_AT
 from bot.render.templating import environment
 from tests.emulators import web as w
-from tests.world import World
+from tests.world import MakeWorld, World
 
 ENV = environment()
 STATUS = StatusConfig()
@@ -60,13 +59,10 @@ def scan(path: Path, tmp: Path) -> tuple[int, dict]:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
+def world(make_world: MakeWorld) -> World:
     text = "# L\n\n- [a](https://github.com/own/a)\n- [b](https://github.com/own/b)\n"
-    wd = World(tmp_path, text, web_cases=False)
-    try:
-        yield wd
-    finally:
-        wd.stop()
+    wd = make_world(text, web_cases=False)
+    return wd
 
 
 # -- size ------------------------------------------------------------------------------

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from github import Auth, Github, GithubException
 
 from bot.render.meta import meta_comment
 from tests.emulators.github import GitHubEmulator, GitHubScenario
-from tests.world import LIST_REPO, TOKEN, World
+from tests.world import LIST_REPO, TOKEN, MakeWorld, World
 
 STATE_BRANCH = "awesome-monitor/state"
 VICTIM = "facebook/fb.resnet.torch"  # a repository the sample links (line 103)
@@ -154,17 +153,14 @@ SMALL = """# Small list
 
 
 @pytest.fixture
-def small(tmp_path: Path):
-    w = World(tmp_path, SMALL, web_cases=False)
+def small(make_world: MakeWorld) -> World:
+    w = make_world(SMALL, web_cases=False)
     recent = (datetime.now(UTC) - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     for key in ("alpha/one", "beta/two", "gamma/three"):
         s = w.github.scenario[key]
         s.pushed_at = s.last_commit = recent  # nothing stale
     w.add_list_repo()
-    try:
-        yield w
-    finally:
-        w.stop()
+    return w
 
 
 def test_clean_closes_with_a_comment_and_a_new_finding_reopens(small: World) -> None:
@@ -213,20 +209,17 @@ def test_a_dashboard_closed_by_a_maintainer_stays_closed_until_something_new(
     assert dash.state == "open" and len(spec(small).issues) == 1
 
 
-def test_same_escaping_as_the_pull_request(tmp_path: Path) -> None:
-    w = World(tmp_path, SMALL + "- [ssh](git@github.com:alpha/one.git) `@team`\n", web_cases=False)
-    try:
-        w.github.scenario.rename("gamma/three", "gamma_org/three_x")
-        w.add_list_repo()
-        run = issue(w)
-        assert run.code == 0, run.err
-        (dash,) = spec(w).issues.values()
-        moved = line_of(dash.body, "https://github.com/gamma/three", "Moved")
-        assert moved.endswith("— now https://github.com/gamma\\_org/three\\_x")  # md
-        ssh = line_of(dash.body, "git@github.com:alpha/one.git", "Malformed")  # code
-        assert ssh.startswith("- [ ] line 6: ") and "use https://github.com/alpha/one" in ssh
-    finally:
-        w.stop()
+def test_same_escaping_as_the_pull_request(make_world: MakeWorld) -> None:
+    w = make_world(SMALL + "- [ssh](git@github.com:alpha/one.git) `@team`\n", web_cases=False)
+    w.github.scenario.rename("gamma/three", "gamma_org/three_x")
+    w.add_list_repo()
+    run = issue(w)
+    assert run.code == 0, run.err
+    (dash,) = spec(w).issues.values()
+    moved = line_of(dash.body, "https://github.com/gamma/three", "Moved")
+    assert moved.endswith("— now https://github.com/gamma\\_org/three\\_x")  # md
+    ssh = line_of(dash.body, "git@github.com:alpha/one.git", "Malformed")  # code
+    assert ssh.startswith("- [ ] line 6: ") and "use https://github.com/alpha/one" in ssh
 
 
 def test_dry_run_prints_and_writes_nothing(world: World) -> None:

@@ -10,23 +10,22 @@ from pathlib import Path
 import pytest
 
 from bot.render.fit import Limit, clip, fit
-from tests.world import LIST_REPO, World
+from tests.world import LIST_REPO, MakeWorld, World
 
 N = 5_000
 
 
 @pytest.fixture
-def big(tmp_path: Path) -> World:
+def big(make_world: MakeWorld) -> World:
     text = "# A very big list\n\n## Projects\n\n" + "".join(
         f"- [Project {i}](https://github.com/gone-owner-{i}/project-{i}) - Thing number {i}.\n"
         for i in range(N)
     )
-    wd = World(tmp_path, text, web_cases=False, check_web=False)
+    wd = make_world(text, web_cases=False, check_web=False)
     for key in list(wd.github.scenario.repos):  # every one of them is gone
         wd.github.scenario.remove(key)
     wd.add_list_repo()
-    yield wd
-    wd.stop()
+    return wd
 
 
 def test_5000_dead_links_fit_in_the_pr_the_issue_and_the_summary(

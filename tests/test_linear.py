@@ -11,7 +11,6 @@ import contextlib
 import io
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +20,7 @@ from bot.cli.show import show
 from bot.files import atomic_write
 from bot.pipeline import evaluate
 from bot.render.outputs import JSON, Report
-from tests.world import World
+from tests.world import MakeWorld
 
 GROWTH = 4
 SLACK = 1.25  # fixed costs make the ratio a little under 4; a quadratic step makes it 16
@@ -85,39 +84,35 @@ def work(run: Callable[[], None]) -> tuple[int, int]:
     return lines, CountingText.copied
 
 
-def second_run_work(tmp: Path, n: int) -> tuple[int, int]:
+def second_run_work(make_world: MakeWorld, folder: str, n: int) -> tuple[int, int]:
     """The work of a second `check --write` of an `n`-link list (a first one made its
     history): everything but the providers' threads."""
     text = generate(n)
-    world = World(tmp, text, web_cases=False, check_web=False)
-    try:
-        cfg = config.load(world.config_path)
-        env = world.env()
-        ev = evaluate(text, cfg, state_mod.State(), env=env)
-        assert not ev.result.incomplete, ev.result.incomplete_reason
-        state_mod.save(world.state_path, ev.result.state)
+    world = make_world(text, web_cases=False, check_web=False, folder=folder)
+    tmp = world.tmp
+    cfg = config.load(world.config_path)
+    env = world.env()
+    ev = evaluate(text, cfg, state_mod.State(), env=env)
+    assert not ev.result.incomplete, ev.result.incomplete_reason
+    state_mod.save(world.state_path, ev.result.state)
 
-        def run() -> None:
-            state = state_mod.load(world.state_path)
-            again = evaluate(CountingText(text), cfg, state, env=env)
-            report = Report(cfg, "README.md", again.result, artifact="README.md")
-            atomic_write(tmp / "report.json", JSON.render(report), "JSON report")
-            with contextlib.redirect_stdout(io.StringIO()):
-                show(cfg, "README.md", again, quiet=False)
-            state_mod.save(world.state_path, again.result.state)
-            assert again.rewritten is not None and len(again.doc.links) >= n
+    def run() -> None:
+        state = state_mod.load(world.state_path)
+        again = evaluate(CountingText(text), cfg, state, env=env)
+        report = Report(cfg, "README.md", again.result, artifact="README.md")
+        atomic_write(tmp / "report.json", JSON.render(report), "JSON report")
+        with contextlib.redirect_stdout(io.StringIO()):
+            show(cfg, "README.md", again, quiet=False)
+        state_mod.save(world.state_path, again.result.state)
+        assert again.rewritten is not None and len(again.doc.links) >= n
 
-        return work(run)
-    finally:
-        world.stop()
+    return work(run)
 
 
 @pytest.mark.timeout(300)
-def test_a_run_does_linear_work_in_the_size_of_the_list(tmp_path: Path) -> None:
-    (tmp_path / "small").mkdir()
-    (tmp_path / "big").mkdir()
-    small = second_run_work(tmp_path / "small", 250)
-    big = second_run_work(tmp_path / "big", 250 * GROWTH)
+def test_a_run_does_linear_work_in_the_size_of_the_list(make_world: MakeWorld) -> None:
+    small = second_run_work(make_world, "small", 250)
+    big = second_run_work(make_world, "big", 250 * GROWTH)
     lines, copied = big[0] / small[0], big[1] / small[1]
     assert lines <= GROWTH * SLACK, f"lines run grew {lines:.1f}x for {GROWTH}x the links"
     assert copied <= GROWTH * SLACK, f"copies grew {copied:.1f}x for {GROWTH}x the links"

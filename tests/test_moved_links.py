@@ -6,8 +6,6 @@ note or cell, and a second run changes nothing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +14,7 @@ from bot.check.providers.github import GitHub
 from bot.check.providers.github_urls import GitHubKind
 from bot.parse.target import classify
 from bot.render.spans import NOTE_AT
-from tests.world import World
+from tests.world import MakeWorld, World
 
 LIST = """\
 # Awesome moved
@@ -66,17 +64,14 @@ _URL = re.compile(r"https?://[^\s)>\]]+")
 
 
 @pytest.fixture
-def moved_world(tmp_path: Path) -> Iterator[World]:
-    wd = World(tmp_path, LIST, web_cases=False)
+def moved_world(make_world: MakeWorld) -> World:
+    wd = make_world(LIST, web_cases=False)
     scenario = wd.github.scenario
     scenario.repos.clear()
     scenario.redirects.clear()
     scenario.add("lupantech/ScienceQA", stars=1500)
     scenario.add("o/r", stars=42, files={"README.md": "# r\n" * 20, "docs/index.md": "docs\n"})
-    try:
-        yield wd
-    finally:
-        wd.stop()
+    return wd
 
 
 def _without_bot_text(line: str) -> str:

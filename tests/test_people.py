@@ -8,14 +8,13 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN
 from tests.conftest import ROOT
 from tests.emulators.gitstore import Person
-from tests.world import LIST_REPO, SAMPLE, World
+from tests.world import LIST_REPO, SAMPLE, MakeWorld, World
 
 BRANCH = "awesome-monitor/status"
 HUMAN = Person("Jane Maintainer", "jane@example.com", "2026-11-20T10:00:00Z")
@@ -23,11 +22,10 @@ NOTE = re.compile(r" ?\(?" + re.escape(NOTE_OPEN) + r"[^\n]*?" + re.escape(NOTE_
 
 
 @pytest.fixture
-def wd(tmp_path: Path) -> World:
-    world = World(tmp_path, SAMPLE, web_cases=False)
+def wd(make_world: MakeWorld) -> World:
+    world = make_world(SAMPLE, web_cases=False)
     world.add_list_repo()
-    yield world
-    world.stop()
+    return world
 
 
 def pr(wd: World) -> str:

@@ -31,7 +31,7 @@ from bot.parse.target import Target
 from tests.conftest import SHARED, corpus_files
 from tests.emulators.base import Fault
 from tests.emulators.huggingface import HubEmulator, HubScenario
-from tests.world import World
+from tests.world import MakeWorld
 
 pytestmark = pytest.mark.usefixtures("no_proxy_env")
 
@@ -474,68 +474,64 @@ HF_LIST = """# Awesome models
 """
 
 
-def test_check_through_the_cli_gives_hub_links_verdicts(tmp_path: Path) -> None:
-    world = World(tmp_path, HF_LIST, web_cases=False, check_web=False)
-    try:
-        world.hub.scenario.rename("old-org/old-model", "new-org/new-model")
-        world.hub.scenario.remove("nobody/nothing")
-        world.hub.scenario.repos[("model", "meta-llama/llama-2-7b")].gated = "auto"
-        scan_out = tmp_path / "scan.json"
-        assert main(["scan", str(world.list_path), "--json", str(scan_out)]) == 0
-        kinds = {e["url"]: e["kind"] for e in json.loads(scan_out.read_text())["links"]}
-        assert sorted(kinds.values()) == sorted(
-            ["hf_model"] * 4 + ["hf_dataset", "hf_space", "hf_paper", "web"]
-        )
+def test_check_through_the_cli_gives_hub_links_verdicts(
+    make_world: MakeWorld, tmp_path: Path
+) -> None:
+    world = make_world(HF_LIST, web_cases=False, check_web=False)
+    world.hub.scenario.rename("old-org/old-model", "new-org/new-model")
+    world.hub.scenario.remove("nobody/nothing")
+    world.hub.scenario.repos[("model", "meta-llama/llama-2-7b")].gated = "auto"
+    scan_out = tmp_path / "scan.json"
+    assert main(["scan", str(world.list_path), "--json", str(scan_out)]) == 0
+    kinds = {e["url"]: e["kind"] for e in json.loads(scan_out.read_text())["links"]}
+    assert sorted(kinds.values()) == sorted(
+        ["hf_model"] * 4 + ["hf_dataset", "hf_space", "hf_paper", "web"]
+    )
 
-        run = world.run("check", "--write")
-        assert run.code == 0, run.err
-        by_url = run.by_url()
-        verdicts = {u: (e["kind"], e["verdict"]) for u, e in by_url.items()}
-        assert verdicts == {
-            "https://huggingface.co/bigscience/bloomz": ("hf_model", "alive"),
-            "https://huggingface.co/old-org/old-model?library=transformers": ("hf_model", "moved"),
-            "https://huggingface.co/nobody/nothing": ("hf_model", "unknown"),
-            "https://huggingface.co/datasets/HuggingFaceFW/fineweb": ("hf_dataset", "alive"),
-            "https://huggingface.co/spaces/lmsys/chatbot-arena-leaderboard": ("hf_space", "alive"),
-            "https://hf.co/meta-llama/Llama-2-7b": ("hf_model", "alive"),
-            "https://huggingface.co/papers/2305.14314": ("hf_paper", "alive"),
-            "https://huggingface.co/docs/trl/en/index": ("web", "unknown"),  # web is off
-        }
-        moved = by_url["https://huggingface.co/old-org/old-model?library=transformers"]
-        assert moved["moved_to"] == "https://huggingface.co/new-org/new-model?library=transformers"
-        gone = by_url["https://huggingface.co/nobody/nothing"]
-        assert (gone["failures_in_a_row"], gone["error"]) == (1, NOT_FOUND)
-        assert run.report["requests"]["huggingface"] == 8 == world.hub.total_requests()
+    run = world.run("check", "--write")
+    assert run.code == 0, run.err
+    by_url = run.by_url()
+    verdicts = {u: (e["kind"], e["verdict"]) for u, e in by_url.items()}
+    assert verdicts == {
+        "https://huggingface.co/bigscience/bloomz": ("hf_model", "alive"),
+        "https://huggingface.co/old-org/old-model?library=transformers": ("hf_model", "moved"),
+        "https://huggingface.co/nobody/nothing": ("hf_model", "unknown"),
+        "https://huggingface.co/datasets/HuggingFaceFW/fineweb": ("hf_dataset", "alive"),
+        "https://huggingface.co/spaces/lmsys/chatbot-arena-leaderboard": ("hf_space", "alive"),
+        "https://hf.co/meta-llama/Llama-2-7b": ("hf_model", "alive"),
+        "https://huggingface.co/papers/2305.14314": ("hf_paper", "alive"),
+        "https://huggingface.co/docs/trl/en/index": ("web", "unknown"),  # web is off
+    }
+    moved = by_url["https://huggingface.co/old-org/old-model?library=transformers"]
+    assert moved["moved_to"] == "https://huggingface.co/new-org/new-model?library=transformers"
+    gone = by_url["https://huggingface.co/nobody/nothing"]
+    assert (gone["failures_in_a_row"], gone["error"]) == (1, NOT_FOUND)
+    assert run.report["requests"]["huggingface"] == 8 == world.hub.total_requests()
 
-        text = world.list_path.read_text(encoding="utf-8")
-        assert "(https://huggingface.co/new-org/new-model?library=transformers)" in text
-        # A note on every Hub link that answered (what it says is the templates' business).
-        noted = ["<!-- awesome-monitor -->" in ln for ln in text.splitlines() if ln[:3] == "- ["]
-        answered = [e["kind"] != "web" and e["verdict"] != "unknown" for e in run.report["links"]]
-        assert sum(answered) == 6 and all(n for n, a in zip(noted, answered, strict=True) if a)
-        assert not noted[-1]  # the docs page is a web link: no note
-        state = json.loads(world.state_path.read_text(encoding="utf-8"))
-        assert {"model:bigscience/bloomz", "dataset:huggingfacefw/fineweb",
-                "paper:2305.14314", "model:new-org/new-model"} <= set(state["hub"])  # fmt: skip
-        likes = state["hub"]["model:bigscience/bloomz"]["stars"][0][1]  # the likes' history
-        assert likes == len("bigscience/bloomz") * 7
+    text = world.list_path.read_text(encoding="utf-8")
+    assert "(https://huggingface.co/new-org/new-model?library=transformers)" in text
+    # A note on every Hub link that answered (what it says is the templates' business).
+    noted = ["<!-- awesome-monitor -->" in ln for ln in text.splitlines() if ln[:3] == "- ["]
+    answered = [e["kind"] != "web" and e["verdict"] != "unknown" for e in run.report["links"]]
+    assert sum(answered) == 6 and all(n for n, a in zip(noted, answered, strict=True) if a)
+    assert not noted[-1]  # the docs page is a web link: no note
+    state = json.loads(world.state_path.read_text(encoding="utf-8"))
+    assert {"model:bigscience/bloomz", "dataset:huggingfacefw/fineweb",
+            "paper:2305.14314", "model:new-org/new-model"} <= set(state["hub"])  # fmt: skip
+    likes = state["hub"]["model:bigscience/bloomz"]["stars"][0][1]  # the likes' history
+    assert likes == len("bigscience/bloomz") * 7
 
-        again = world.run("check", "--write", "--dead-after", "1")
-        assert again.code == 0, again.err
-        assert again.by_url()["https://huggingface.co/nobody/nothing"]["verdict"] == "dead"
-    finally:
-        world.stop()
+    again = world.run("check", "--write", "--dead-after", "1")
+    assert again.code == 0, again.err
+    assert again.by_url()["https://huggingface.co/nobody/nothing"]["verdict"] == "dead"
 
 
-def test_the_hub_being_down_makes_the_cli_run_incomplete(tmp_path: Path) -> None:
-    world = World(tmp_path, HF_LIST, web_cases=False, check_web=False)
-    try:
-        world.hub.inject(Fault(status=503, times=None))
-        run = world.run("check")
-        assert run.code == 3, run.err
-        assert "huggingface" in run.out + run.err
-    finally:
-        world.stop()
+def test_the_hub_being_down_makes_the_cli_run_incomplete(make_world: MakeWorld) -> None:
+    world = make_world(HF_LIST, web_cases=False, check_web=False)
+    world.hub.inject(Fault(status=503, times=None))
+    run = world.run("check")
+    assert run.code == 3, run.err
+    assert "huggingface" in run.out + run.err
 
 
 # -- a real list -----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from jsonschema import Draft4Validator
 
 from bot.render.sarif import plain
 from tests.emulators import web as w
-from tests.world import LIST_REPO, World
+from tests.world import LIST_REPO, MakeWorld, World
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text("utf-8")
@@ -59,12 +58,8 @@ def keyed(log: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 @pytest.fixture
-def tiny(tmp_path: Path) -> Iterator[World]:
-    wd = World(tmp_path, TINY)
-    try:
-        yield wd
-    finally:
-        wd.stop()
+def tiny(make_world: MakeWorld) -> World:
+    return make_world(TINY)
 
 
 def test_check_sarif_is_valid_and_matches_the_report(

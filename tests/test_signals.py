@@ -17,14 +17,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
 from tests.emulators import web as w
-from tests.world import LIST_REPO, SAMPLE, World
+from tests.world import LIST_REPO, SAMPLE, MakeWorld, World
 
 pytestmark = pytest.mark.usefixtures("no_proxy_env")
 
@@ -35,11 +35,10 @@ STOP_WAIT = 20.0  # far less than the rest of the list (or one hanging link) wou
 CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + the signal (bot.errors)
 
 
-def _world(tmp: Path) -> World:
+def _world(make_world: MakeWorld, folder: str) -> World:
     """The sample list plus 1,510 web links on a slow web emulator, with a history in
     which every dead link has failed once (a complete run would make it dead)."""
-    tmp.mkdir(parents=True, exist_ok=True)
-    wd = World(tmp, SAMPLE, web_cases=False)
+    wd = make_world(SAMPLE, web_cases=False, folder=folder)
     wd.web.latency = 0.1
     for path in HANG:
         wd.web.script(path, w.slow(60))
@@ -63,16 +62,8 @@ def _world(tmp: Path) -> World:
 
 
 @pytest.fixture
-def big(tmp_path: Path) -> Iterator[Callable[[str], World]]:
-    worlds: list[World] = []
-
-    def make(name: str = "w") -> World:
-        worlds.append(_world(tmp_path / name))
-        return worlds[-1]
-
-    yield make
-    for wd in worlds:
-        wd.stop()
+def big(make_world: MakeWorld) -> Callable[[str], World]:
+    return lambda name="w": _world(make_world, name)
 
 
 def _env(wd: World) -> dict[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from bot.render.display import ShownText, activity, change_reason, moved_enough
 from tests.emulators import web as w
 from tests.emulators.base import Fault, Reply, Request
 from tests.emulators.gitstore import Person
-from tests.world import LIST_REPO, World
+from tests.world import LIST_REPO, MakeWorld, World
 
 BRANCH = "awesome-monitor/status"
 STATE_BRANCH = "awesome-monitor/state"
@@ -40,32 +40,18 @@ RECENT = "2026-11-30T10:00:00Z"  # a commit pushed this week
 
 
 @pytest.fixture
-def make_world(tmp_path: Path) -> Iterator[Callable[..., World]]:
+def scripted(make_world: MakeWorld) -> Callable[..., World]:
     """A world around `text`, where `http://WEB/…` links point at the web emulator with the
-    given answers. One world per test (they share tmp_path)."""
-    made: list[World] = []
+    given answers. One world per test."""
 
     def make(text: str, web: dict[str, w.Answer] | None = None) -> World:
-        wd = World(tmp_path, text, web_cases=False)
-        made.append(wd)
+        wd = make_world(text, web_cases=False)
         for path, answer in (web or {}).items():
             wd.web.script(path, answer)
         wd.list_path.write_text(text.replace("http://WEB", wd.web.url), encoding="utf-8")
         return wd
 
-    yield make
-    for wd in made:
-        wd.stop()
-
-
-def configure(world: World, check: str = "", drop: str = "", extra: str = "") -> None:
-    """Rewrite the world's config: `check` lines go into [check], `drop` is removed."""
-    text = world.config_path.read_text(encoding="utf-8")
-    if drop:
-        assert drop in text
-        text = text.replace(drop, "")
-    text = text.replace("[check]\n", "[check]\n" + check, 1)
-    world.config_path.write_text(text + extra, encoding="utf-8")
+    return make
 
 
 def line_with(text: str, needle: str) -> str:
@@ -112,9 +98,9 @@ Models and libraries.
 
 
 def test_a_maintainers_own_status_column_and_text_are_never_touched(
-    make_world: Callable[..., World],
+    scripted: Callable[..., World],
 ) -> None:
-    world = make_world(OWN_COLUMN)  # three repositories: none archived, missing or moved
+    world = scripted(OWN_COLUMN)  # three repositories: none archived, missing or moved
     original = world.list_path.read_text()
     first = world.run("check", "--write")
     assert first.code == 0, first.err
@@ -154,7 +140,7 @@ def test_a_maintainers_own_status_column_and_text_are_never_touched(
 
 
 def test_links_in_a_maintainers_own_status_column_are_still_checked(
-    make_world: Callable[..., World],
+    scripted: Callable[..., World],
 ) -> None:
     """BUG (fails): a maintainer's own `Status` column (no mark) is the maintainer's, yet
     its links are dropped as if they were the bot's output: `bot.pipeline.parse_list`
@@ -165,7 +151,7 @@ def test_links_in_a_maintainers_own_status_column_are_still_checked(
     text = OWN_COLUMN.replace(
         "| Active |", "| Active, see [torchvision](https://github.com/pytorch/vision) |"
     )
-    world = make_world(text)  # pytorch/vision is the 3rd repository: missing on GitHub
+    world = scripted(text)  # pytorch/vision is the 3rd repository: missing on GitHub
     run = world.run("check", "--dead-after", "1")
     assert run.code == 0, run.err
     by_url = run.by_url()
@@ -196,9 +182,9 @@ def assert_durable(text: str) -> None:
         assert word not in text, word
 
 
-def test_only_durable_states_reach_the_list(make_world: Callable[..., World]) -> None:
+def test_only_durable_states_reach_the_list(scripted: Callable[..., World]) -> None:
     web = {"/missing": w.not_found(), "/busy": w.rate_limited("0"), "/down": w.server_error(503)}
-    world = make_world(DURABLE, web)
+    world = scripted(DURABLE, web)
     hiccups = [world.web.link(p) for p in ("/busy", "/down")]
     gone = world.web.link("/missing")
 
@@ -245,12 +231,12 @@ def test_only_durable_states_reach_the_list(make_world: Callable[..., World]) ->
 
 
 def test_github_lost_mid_run_exits_3_keeps_the_list_and_saves_what_it_learned(
-    make_world: Callable[..., World],
+    scripted: Callable[..., World],
 ) -> None:
     text = "# Awesome many\n\n" + "".join(
         f"- [r{i}](https://github.com/own{i}/repo{i}) - Repository {i}.\n" for i in range(105)
     )  # 105 repositories: two GraphQL batches of 100 and 5
-    world = make_world(text)
+    world = scripted(text)
     first = world.run("check", "--write")
     assert first.code == 0, first.err
     written = world.list_path.read_text()
@@ -302,12 +288,12 @@ HICCUPS = """# Awesome hiccups
 
 
 def test_dead_takes_failed_runs_over_days_and_hiccups_never_count(
-    make_world: Callable[..., World],
+    scripted: Callable[..., World],
 ) -> None:
     web = {"/missing": w.not_found(), "/busy": w.rate_limited("0"),
            "/down": w.server_error(503), "/slow": w.slow(2.5)}  # fmt: skip
-    world = make_world(HICCUPS, web)
-    configure(world, drop="dead_after_days = 0\n")  # the real default: 3 days
+    world = scripted(HICCUPS, web)
+    world.configure("check", dead_after_days=3.0)  # the real default: 3 days
     gone = world.web.link("/missing")
     hiccups = [world.web.link(p) for p in ("/busy", "/down", "/slow")]
 
@@ -346,9 +332,9 @@ CHURN = """# Awesome churn
 
 
 def test_drift_does_not_churn_and_is_written_only_on_refresh(
-    make_world: Callable[..., World],
+    scripted: Callable[..., World],
 ) -> None:
-    world = make_world(CHURN)  # three repositories: none archived, missing or moved
+    world = scripted(CHURN)  # three repositories: none archived, missing or moved
     repos = world.github.scenario
     repos["o1/a"].stars, repos["o2/b"].stars, repos["o3/c"].stars = 2000, 995, 5000
     first = world.run("check", "--write")
@@ -489,9 +475,9 @@ def changed_lines(old: str, new: str) -> set[int]:
 
 
 def test_pull_requests_open_only_for_what_a_maintainer_acts_on(
-    make_world: Callable[..., World],
+    scripted: Callable[..., World],
 ) -> None:
-    world = make_world(PR_LIST)
+    world = scripted(PR_LIST)
     for i, key in enumerate(("o1/a", "o2/b", "o3/c", "o4/d", "o5/e", "o6/f", "o7/g")):
         if key in world.github.scenario:  # o3/c is missing, o4/d renamed
             world.github.scenario[key].stars = 2000 + 1000 * i  # +5 % crosses no threshold
@@ -568,10 +554,10 @@ DEAD_WEB = """# Awesome web
 
 
 def test_dead_web_links_are_flagged_in_notes_and_counted_in_rows(
-    make_world: Callable[..., World],
+    scripted: Callable[..., World],
 ) -> None:
     web = {"/gone-site": w.not_found(), "/gone-page": w.not_found(), "/fine": w.ok()}
-    world = make_world(DEAD_WEB, web)
+    world = scripted(DEAD_WEB, web)
     first = world.run("check", "--write")
     assert first.code == 0, first.err
     text = world.list_path.read_text()
@@ -644,9 +630,9 @@ def report_items(out: str) -> list[str]:
 
 
 def test_the_pull_request_explains_itself_and_every_output_agrees(
-    make_world: Callable[..., World], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    scripted: Callable[..., World], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world = make_world(EXPLAIN, {"/missing": w.not_found()})
+    world = scripted(EXPLAIN, {"/missing": w.not_found()})
     world.add_list_repo()
     repo = world.github.scenario[LIST_REPO]
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
@@ -758,12 +744,12 @@ DEFAULTS = """# Awesome here
 
 
 def test_check_without_a_file_uses_the_folders_readme_config_and_state(
-    make_world: Callable[..., World],
+    scripted: Callable[..., World],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    world = make_world(DEFAULTS, {"/missing": w.not_found()})
+    world = scripted(DEFAULTS, {"/missing": w.not_found()})
     for key, value in world.env().items():
         monkeypatch.setenv(key, value)
     for key in ("GH_TOKEN", "HF_TOKEN", "GITHUB_ACTIONS"):

@@ -7,47 +7,39 @@ in requests and seconds: `bench/wayback.py`."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from tests.emulators.base import Fault, Reply, Request
 from tests.emulators.wayback import WaybackEmulator
-from tests.world import World
+from tests.world import MakeWorld, World
 
 pytestmark = pytest.mark.usefixtures("no_proxy_env")
 
 
-def _world(tmp: Path, dead: int, **check: object) -> World:
+def _world(make_world: MakeWorld, folder: str, dead: int, **check: object) -> World:
     """A list of `dead` web links that answer 404, dead on the first run, each with a
     snapshot in the archive."""
-    tmp.mkdir(parents=True, exist_ok=True)
-    wd = World(tmp, "# L\n\n- [r](https://github.com/own/r)\n", web_cases=False)
+    wd = make_world("# L\n\n- [r](https://github.com/own/r)\n", web_cases=False, folder=folder)
     links = [wd.web.link(f"/gone{i}") for i in range(dead)]
     wd.list_path.write_text("# L\n\n- [r](https://github.com/own/r)\n"
                             + "".join(f"- [g{i}]({u})\n" for i, u in enumerate(links)))  # fmt: skip
     for u in links:
         wd.wayback.add(u, "20190101000000")
-    keys = {"dead_after": 1, **check}
-    lines = [ln for ln in wd.config_path.read_text().splitlines(keepends=True)
-             if ln.split(" = ")[0] not in keys]  # fmt: skip
-    extra = "".join(f"{k} = {v}\n" for k, v in keys.items())
-    wd.config_path.write_text("".join(lines).replace("[check]\n", f"[check]\n{extra}"))
+    wd.configure("check", **{"dead_after": 1, **check})
     return wd
 
 
 @pytest.fixture
-def make(tmp_path: Path) -> Iterator[Callable[..., World]]:
-    worlds: list[World] = []
+def make(make_world: MakeWorld) -> Callable[..., World]:
+    made: list[World] = []
 
     def build(dead: int, **check: object) -> World:
-        worlds.append(_world(tmp_path / f"w{len(worlds)}", dead, **check))
-        return worlds[-1]
+        made.append(_world(make_world, f"w{len(made)}", dead, **check))
+        return made[-1]
 
-    yield build
-    for wd in worlds:
-        wd.stop()
+    return build
 
 
 def _snapshots(wd: World) -> int:

@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,25 @@ class World:
     def truth_(self) -> Truth:
         return self.truth
 
+    def configure(self, section: str, **keys: Any) -> None:
+        """Set keys of a section of the world's config, replacing what it set before (the
+        section is added when the config has none)."""
+        lines = self.config_path.read_text(encoding="utf-8").splitlines()
+        out, current, done = [], "", False
+        for line in [*lines, "[end-of-config]"]:
+            if line.startswith("["):
+                if current == section and not done:
+                    out += [f"{k} = {_toml(v)}" for k, v in keys.items()]
+                    done = True
+                current = line.strip("[]")
+            if current == section and line.split(" = ")[0] in keys:
+                continue  # replaced
+            out.append(line)
+        out.pop()  # the end marker
+        if not done:
+            out += [f"[{section}]", *(f"{k} = {_toml(v)}" for k, v in keys.items())]
+        self.config_path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
     def add_list_repo(self, name: str = LIST_REPO, path: str = "README.md") -> Any:
         """A repository on the GitHub emulator whose default branch holds the list."""
         text = self.list_path.read_text(encoding="utf-8")
@@ -112,14 +132,15 @@ class World:
         return env
 
     def run(self, *args: str, token: bool = True) -> Run:
-        """Run the real CLI in-process with this world's environment."""
+        """Run the real CLI in-process with this world's environment (and its config, unless
+        the arguments name one); `check` also writes its JSON report, read into `Run`."""
         report = self.tmp / "report.json"
         report.unlink(missing_ok=True)
         argv = [*args]
-        if args and args[0] == "check":
-            argv += ["--config", str(self.config_path), "--json", str(report)]
-        elif args and args[0] == "pr":
+        if args and args[0] in ("check", "pr", "issue") and "--config" not in args:
             argv += ["--config", str(self.config_path)]
+        if args and args[0] == "check" and "--json" not in args:
+            argv += ["--json", str(report)]
         out, err = io.StringIO(), io.StringIO()
         saved = {k: os.environ.get(k) for k in (*self.env(True), "GH_TOKEN", "HF_TOKEN")}
         try:
@@ -140,3 +161,11 @@ class World:
     def stop(self) -> None:
         for emu in (self.web, self.github, self.arxiv, self.hub, self.wayback):
             emu.stop()
+
+
+def _toml(value: Any) -> str:
+    """A TOML value (JSON writes strings, numbers, booleans and lists the same way)."""
+    return json.dumps(value)
+
+
+MakeWorld = Callable[..., World]  # the `make_world` fixture (tests/conftest.py)
