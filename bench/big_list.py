@@ -18,7 +18,7 @@ links) taken off. The time per link must stay flat (the largest over the smalles
 1.5x), and at 200,000 links on the project's machine `scan` must take under 10 s and 300 MB,
 `check --write` under 60 s: it exits 1 when one is missed. Nothing leaves loopback. Run by
 hand, not in CI (about two minutes; with `--repeat 1` several more, mostly the GitHub
-emulator's). The work of a run is kept linear by tests/test_linear.py, which counts it."""
+emulator's). The work of a run is kept linear by tests/check/test_linear.py, which counts it."""
 
 from __future__ import annotations
 

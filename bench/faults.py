@@ -1,6 +1,6 @@
 """The fault matrix, printed: `python bench/faults.py [PYTEST ARGS...]`.
 
-Runs the end-to-end fault tests of `tests/test_faults.py` (GitHub 502/secondary limit/
+Runs the end-to-end fault tests of `tests/check/test_faults.py` (GitHub 502/secondary limit/
 budget/NOT_FOUND/403/451/timeout/401, a failed PR write, arXiv 503/429/400/empty/slow,
 every scripted web behaviour, 500 links on one slow host, the network down, SIGKILL
 mid-run, two runs at once) through pytest, with a small plugin that collects what each
@@ -83,7 +83,7 @@ def print_table(rows: dict[str, dict[str, Any]]) -> None:
 def main(argv: list[str]) -> int:
     os.chdir(ROOT)  # pyproject's pytest settings (socket guard, timeouts) apply
     collector = Collector()
-    args = ["-q", "-p", "no:cacheprovider", "tests/test_faults.py", *argv]
+    args = ["-q", "-p", "no:cacheprovider", "tests/check/test_faults.py", *argv]
     log = io.StringIO()  # pytest's own report is not the point here: only the table
     with contextlib.redirect_stdout(log):
         code = pytest.main(args, plugins=[collector])

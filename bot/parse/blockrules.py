@@ -1,6 +1,6 @@
 """Block-level places where cmark-gfm (GitHub) and markdown-it part ways, for links.
 
-Each is a fact about cmark-gfm found by the property test in tests/test_gfm_property.py
+Each is a fact about cmark-gfm found by the property test in tests/parse/test_gfm_property.py
 and written here as a markdown-it rule (or a wrapper around one):
 
 - a link destination may hold an unbalanced `(` when whitespace or the line ends it;

@@ -2,7 +2,7 @@
 
 CommonMark with tables, strikethrough and raw HTML, plus what GitHub adds and
 markdown-it does not have, written from the GFM spec and checked against cmark-gfm
-(tests/test_gfm_*.py):
+(tests/parse/test_gfm_*.py):
 
 - GFM's extended autolinks (`autolink.py`) instead of linkify-it, which also links
   words like `README.md` or `Socket.IO` and keeps trailing characters GitHub drops.
@@ -196,7 +196,7 @@ def _brackets(state: StateInline, silent: bool) -> bool:
 # A URL markdown-it's normalizeLink gives back unchanged: http(s), a plain host name, then
 # only characters it never encodes (and whole percent-escapes). Most links of a list are
 # such; for them the full normalisation (parse, punycode, encode, format) is skipped.
-# tests/test_parse_speed.py checks the claim against markdown-it's own function.
+# tests/parse/test_fast_paths.py checks the claim against markdown-it's own function.
 _P = r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?#]"
 NORMALISED = re.compile(
     r"(?i:https?)://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?"
@@ -301,7 +301,7 @@ def block_tokens(
 # whose tokens need no parse: no character that starts an inline rule in its text (no
 # emphasis, code, HTML, entity, escape, strikethrough, bracket, footnote or autolink:
 # no `:` nor `www.` after the link), one line, an http(s) destination that markdown-it
-# would not change (`NORMALISED`). tests/test_parse_speed.py compares it with the parse.
+# would not change (`NORMALISED`). tests/parse/test_fast_paths.py compares it with the parse.
 _PLAIN = r"[^\[\]\\`<>*_~&^\r\n]"
 _LINK_AND_WORDS = re.compile(rf"\[({_PLAIN}*)\]\(([^\s()<>\\&]+)\)([^\[\]\\`<>*_~&:\r\n]*)")
 

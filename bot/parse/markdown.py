@@ -1,7 +1,7 @@
 """Find every link of a Markdown file with its exact position, plus tables and sections.
 
 The links are the ones GitHub shows a reader: what its renderer, cmark-gfm, makes a
-link (checked against it in tests/test_gfm_*.py), outside code, comments and front
+link (checked against it in tests/parse/test_gfm_*.py), outside code, comments and front
 matter. markdown-it-py, set up in `engine.py`, decides *what* is a link; `links.py`
 places each at its span in the source, so `text[link.start:link.end]` is the URL as
 written, which is what a later rewrite replaces."""

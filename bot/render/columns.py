@@ -5,7 +5,7 @@ Ownership: the bot's column carries `<!-- awesome-monitor column -->` in its hea
 configured name but no mark is the maintainer's and is never touched: the bot adds its own
 column under another header and says so.
 
-Layout (what awesome-lint's table rules accept, see tests/test_awesome_lint.py): every
+Layout (what awesome-lint's table rules accept, see tests/render/test_awesome_lint.py): every
 cell of the column has the same width W, padded like the document's first table (one space
 each side, or none); the delimiter is W dashes. W is the widest cell plus some room, rounded
 up to a multiple of 8, and never shrinks, so a status that changes within W rewrites only its

@@ -93,7 +93,7 @@ def claim(target: Target) -> GitHubTarget | None:
 
 
 def _claim(url: str) -> GitHubTarget | None:
-    """`claim` without its shortcut (tests/test_fast_paths.py compares the two)."""
+    """`claim` without its shortcut (tests/parse/test_fast_paths.py compares the two)."""
     scp = _SCP_GIT.match(url)
     if scp:
         repo = f"{scp['owner']}/{scp['name']}"

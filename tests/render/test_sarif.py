@@ -14,12 +14,11 @@ import pytest
 from jsonschema import Draft4Validator
 
 from bot.render.sarif import plain
+from tests.conftest import FIXTURES
 from tests.emulators import web as w
 from tests.world import LIST_REPO, MakeWorld, World
 
-SCHEMA = json.loads(
-    (Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text("utf-8")
-)
+SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 GROUP_OF = {
     "dead-link": "dead",
     "moved-repository": "moved",

@@ -18,9 +18,9 @@ import pytest
 
 from bot.cli import main
 from bot.files import atomic_write
+from tests.conftest import ROOT
 from tests.world import MakeWorld, World
 
-ROOT = Path(__file__).resolve().parent.parent
 LIST = "# A list\n\n" + "".join(
     f"- [r{i}](https://github.com/o/r{i}) - a tool.\n" for i in range(40)
 )

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from tests import awesome_lint as al
-from tests.conftest import corpus_files
+from tests.conftest import ROOT, corpus_files
 
-SAMPLE_PATH = Path(__file__).resolve().parents[1] / "data" / "awesome-image-classification-2019.md"
+SAMPLE_PATH = ROOT / "data" / "awesome-image-classification-2019.md"
 HEAD = "# Awesome Test [![Awesome](https://awesome.re/badge.svg)](https://awesome.re)\n\n"
 # A table must not end the file: remark-lint's message control drops reports placed after
 # the document's last text (the right edge of the last row's last cell).

@@ -1,12 +1,11 @@
 """The Markdown engine: every link, exactly where it is written."""
 
-from pathlib import Path
-
 import pytest
 
 from bot.parse.markdown import Syntax, normalise_name, parse
+from tests.conftest import FIXTURES
 
-FIXTURE = Path(__file__).parent / "fixtures" / "syntax.md"
+FIXTURE = FIXTURES / "syntax.md"
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,10 @@ from bot.check import run as run_mod
 from bot.check.model import ProviderResult
 from bot.check.providers.web import Web
 from bot.cli import main
+from tests.conftest import ROOT
 from tests.emulators.base import Fault
 from tests.world import LIST_REPO, World
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "awesome-image-classification-2019.md"
 
 

@@ -16,7 +16,7 @@ from bot.parse.markdown import NOTE_OPEN, Document
 from bot.pipeline import parse_list
 from bot.render.rewrite import rewrite
 from bot.render.templating import environment
-from tests.test_rewrite import STATUS, carry, link_set, strip_bot
+from tests.render.test_rewrite import STATUS, carry, link_set, strip_bot
 
 ENV = environment()
 

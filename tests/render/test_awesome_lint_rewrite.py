@@ -15,7 +15,7 @@ from bot.render.rewrite import rewrite
 from bot.render.templating import environment
 from tests import awesome_lint as al
 from tests.conftest import ROOT, corpus_files
-from tests.test_rewrite import TODAY, fake_verdicts
+from tests.render.test_rewrite import TODAY, fake_verdicts
 
 SAMPLE = ROOT / "data" / "awesome-image-classification-2019.md"
 

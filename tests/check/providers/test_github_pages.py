@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import socket
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,12 +17,13 @@ from bot.check.providers import owner, target_of
 from bot.check.providers.github import GitHub, GitHubPage
 from bot.check.providers.github_urls import GitHubKind
 from bot.parse.target import Kind
+from tests.conftest import SHARED
 from tests.emulators import web as w
 from tests.emulators.github_graphql import SCHEMA
 from tests.emulators.github_scenario import PullRequest, RepoSpec
 from tests.world import MakeWorld, World
 
-REAL_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "github-schema.graphql"
+REAL_SCHEMA = SHARED / "realdata" / "github-schema.graphql"
 SHA = "0123456789abcdef0123456789abcdef01234567"
 
 

@@ -19,8 +19,8 @@ from bot.render.edits import Memory
 from bot.render.pr_text import render
 from bot.render.rewrite import rewrite
 from bot.render.templating import environment
-from tests.test_rewrite import STATUS
-from tests.test_rewrite_props import verdicts_for
+from tests.render.test_rewrite import STATUS
+from tests.render.test_rewrite_props import verdicts_for
 
 ENV = environment()
 names = st.sampled_from(["2022-06", "2022-06", "GPT", "Vgg", "x", ""])

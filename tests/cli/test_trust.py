@@ -17,6 +17,7 @@ import pytest
 from bot.cli import main
 from bot.parse.markdown import parse
 from bot.render.display import ShownText, activity, change_reason, moved_enough
+from tests.conftest import ROOT
 from tests.emulators import web as w
 from tests.emulators.base import Fault, Reply, Request
 from tests.emulators.gitstore import Person
@@ -754,9 +755,9 @@ def test_check_without_a_file_uses_the_folders_readme_config_and_state(
         monkeypatch.setenv(key, value)
     for key in ("GH_TOKEN", "HF_TOKEN", "GITHUB_ACTIONS"):
         monkeypatch.delenv(key, raising=False)
-    package_data = Path(__file__).resolve().parents[1] / "data"
+    package_data = ROOT / "data"
     data_before = sorted(p.name for p in package_data.iterdir())
-    root_state = Path(__file__).resolve().parents[1] / ".awesome-monitor"
+    root_state = ROOT / ".awesome-monitor"
     root_state_before = root_state.exists()
 
     # A folder without a list: a usage error that names README.md.

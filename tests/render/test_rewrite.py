@@ -23,10 +23,10 @@ from bot.render.display import format_count as format_stars
 from bot.render.rewrite import RewriteResult, rewrite
 from bot.render.spans import NOTE_AT
 from bot.render.templating import environment
-from tests.conftest import ROOT, corpus_files
+from tests.conftest import FIXTURES, ROOT, corpus_files
 
 SAMPLE = ROOT / "data" / "awesome-image-classification-2019.md"
-README = Path(__file__).parent / "fixtures" / "rewrite" / "readme.md"
+README = FIXTURES / "rewrite" / "readme.md"
 CORPUS = corpus_files()
 STATUS = StatusConfig()
 TODAY = datetime(2026, 12, 2, tzinfo=UTC)  # the fake last commit (2024-03) is stale by then

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import logging
-from pathlib import Path
 
 import github
 import pytest
@@ -12,6 +11,7 @@ import requests
 from github import Auth, Github
 from graphql import GraphQLSchema, build_schema, get_named_type, parse, validate
 
+from tests.conftest import ROOT, SHARED
 from tests.emulators.github import GitHubEmulator, GitHubScenario, repository_query
 from tests.emulators.github_graphql import SCHEMA, SCHEMA_PATH
 from tests.emulators.gitstore import Person
@@ -439,7 +439,7 @@ def test_graphql_operation_name(github_emulator: GitHubEmulator, scenario: GitHu
 
 @pytest.fixture(scope="module")
 def real_schema() -> GraphQLSchema:
-    path = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "github-schema.graphql"
+    path = SHARED / "realdata" / "github-schema.graphql"
     if not path.is_file():
         pytest.skip("../shared/realdata/github-schema.graphql is absent")
     schema = build_schema(path.read_text(encoding="utf-8"), assume_valid_sdl=True)
@@ -486,7 +486,7 @@ def test_queries_the_bot_sends_validate_against_real_schema(
 ) -> None:
     """Every GraphQL body the real `check` sent during a run on the sample list."""
 
-    sample = Path(__file__).resolve().parents[1] / "data" / "awesome-image-classification-2019.md"
+    sample = ROOT / "data" / "awesome-image-classification-2019.md"
     world = make_world(sample.read_text(encoding="utf-8"), web_cases=False)
     assert world.run("check").code == 0
     bodies = world.github.graphql_log

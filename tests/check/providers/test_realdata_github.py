@@ -15,6 +15,7 @@ import pytest
 import requests
 from graphql import parse, validate
 
+from tests.conftest import SHARED
 from tests.emulators.github import GitHubEmulator, GitHubScenario
 from tests.emulators.github_graphql import SCHEMA
 
@@ -90,7 +91,7 @@ def parse_recording(path: Path) -> list[Record]:
 
 
 def _records() -> list[Record]:
-    d = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "github"
+    d = SHARED / "realdata" / "github"
     return [r for f in sorted(d.glob("*.txt")) for r in parse_recording(f)] if d.is_dir() else []
 
 
