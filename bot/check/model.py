@@ -44,6 +44,8 @@ class Facts:
 
     counts: tuple[tuple[str, int], ...] = ()  # ("★", 1234), ("♥", 56): the first speaks for a row
     activity: str | None = None  # ISO date of the last commit: code repositories only
+    release: str | None = None  # a package's latest release ("2.3.1"), shown as it is
+    release_date: str | None = None  # its ISO date: "no release since YYYY" once stale
     archived: bool = False  # read-only at its owner's wish, still reachable
     archived_at: str | None = None  # ISO date it was archived, when known
     version: int | None = None  # a document's latest version (a paper's vN): a newer one is news

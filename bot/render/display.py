@@ -6,7 +6,8 @@
   or 1M. So a list does not change every week from star drift, whoever merged what.
 - Activity (the last commit) shows nothing while recent (`recent_days`, a year), then the
   year of the last commit (`2024`), then `stale since 2022` once older than `stale_after`
-  (two years): it changes at most once a year.
+  (two years): it changes at most once a year. A package's latest release shows only once
+  it is older than `stale_after`: `no release since 2022`.
 - `ShownText` reads the bot's own words back from a note or a cell, so the rewrite can tell an
   actionable change (dead, archived, a new version, a first status) from drift."""
 
@@ -59,6 +60,15 @@ def activity(iso: str | None, today: datetime, recent_days: int, stale_days: int
     if age >= recent_days:
         return str(when.year)
     return ""
+
+
+def release_age(iso: str | None, today: datetime, stale_days: int) -> str:
+    """'' while a package's latest release is recent, then `no release since 2022` once it
+    is `stale_days` old (a release says nothing more while it is recent)."""
+    when = dates.parse(iso)
+    if when is None or not stale_days or (today - when).days < stale_days:
+        return ""
+    return f"no release since {when.year}"
 
 
 def is_stale(iso: str | None, today: datetime, stale_days: int) -> bool:

@@ -20,7 +20,7 @@ from bot.check.model import Facts, Judgement, Verdict
 from bot.check.providers import kind_of
 from bot.config import StatusConfig
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Link
-from bot.render.display import ShownText, activity, format_count, moved_enough
+from bot.render.display import ShownText, activity, format_count, moved_enough, release_age
 
 NOTE_TEMPLATE = "note.md.j2"
 CELL_TEMPLATE = "cell.md.j2"
@@ -48,7 +48,8 @@ class LinkStatus:
     official: bool = False
     counts: tuple[str, ...] = ()  # "★ 12k", "♥ 120" (rounded, with hysteresis)
     main_count: int | None = None  # the first raw count: the most starred speaks for a row
-    activity: str = ""  # "", "2024", "stale since 2021"
+    activity: str = ""  # "", "2024", "stale since 2021", "no release since 2021"
+    release: str | None = None  # a package's latest release
     archived: bool = False
     since: str | None = None  # month of the first failure, for dead links
     version: int | None = None  # a document's latest version (a paper's)
@@ -118,7 +119,11 @@ def link_status(v: Judgement, view: StatusContext) -> LinkStatus | None:
         official=official,
         counts=counts,
         main_count=facts.counts[0][1] if facts.counts else None,
-        activity=activity(facts.activity, view.today, cfg.recent_days, cfg.stale_after),
+        activity=(
+            activity(facts.activity, view.today, cfg.recent_days, cfg.stale_after)
+            or release_age(facts.release_date, view.today, cfg.stale_after)
+        ),  # fmt: skip
+        release=facts.release,
         archived=archived,
         version=facts.version,
         version_date=facts.version_date[:7] if facts.version_date else None,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.check.model import Judgement, Outcome, Verdict
+from bot.check.model import Facts, Judgement, Outcome, Verdict
 from bot.check.providers.arxiv import ArxivTarget, PaperObservation
 from bot.check.providers.github_api import RepoObservation
 from bot.check.providers.github_urls import GitHubKind, GitHubTarget
@@ -22,6 +22,7 @@ from bot.pipeline import parse_list
 from bot.render.display import format_count as format_stars
 from bot.render.rewrite import RewriteResult, rewrite
 from bot.render.spans import NOTE_AT
+from bot.render.status import StatusContext, render_note
 from bot.render.templating import environment
 from tests.conftest import FIXTURES, ROOT, corpus_files
 
@@ -454,6 +455,45 @@ def test_status_wording() -> None:
     assert notes[3] == "★ 12.3k · stale since 2024"
     assert notes[4] == f"v{ver} · 2019-05"
     assert len(notes) == 5
+
+
+@dataclasses.dataclass
+class PackageSeen:
+    """What a package registry's provider observes: a latest release and its date (the
+    judge and the outputs read these facts whatever the registry)."""
+
+    release: str
+    release_date: str
+    outcome: Outcome = Outcome.OK
+    error: str | None = None
+    http_status: int | None = 200
+    moved_to: str | None = None
+    archived: bool = False
+    server_error: bool = False
+    network_error: str | None = None
+    etag: str | None = None
+    redirect: str | None = None
+
+    def facts(self) -> Facts:
+        return Facts(release=self.release, release_date=self.release_date, labels=("inactive",))
+
+    def report_fields(self, stale: bool) -> dict:
+        return {}
+
+
+def test_a_package_shows_its_latest_release_and_a_stale_one_its_age() -> None:
+    (link,) = parse_list("- [pkg](https://github.com/o/pkg) - A package.\n").links
+
+    def note(released: str) -> str | None:
+        v = Judgement(link, Verdict.ALIVE, observation=PackageSeen("2.3.1", released))
+        return render_note(environment(), v, StatusContext(TODAY, STATUS))
+
+    assert note("2026-06-01T00:00:00Z") == "2.3.1 · inactive"  # recent: its age says nothing
+    assert note("2021-06-01T00:00:00Z") == "2.3.1 · no release since 2021 · inactive"
+    assert note("2021-06-01T00:00:00Z") == note("2024-12-02T00:00:00Z").replace("2024", "2021")
+    off = StatusContext(TODAY, dataclasses.replace(STATUS, stale_after=0))
+    old = Judgement(link, Verdict.ALIVE, observation=PackageSeen("1.0", "2010-01-01"))
+    assert render_note(environment(), old, off) == "1.0 · inactive"  # stale_after = 0: off
 
 
 def test_row_counts_and_official_label() -> None:
