@@ -1,31 +1,31 @@
 """The providers, one per service, and the order in which they claim links.
 
-To add a service: write a module with a class implementing `base.Provider`, and register
-an instance in `REGISTRY`, before `Web` (which takes every http(s) link left). Everything
-else that depends on the providers (the kinds of links, the reports' keys, the settings)
-is read from the registry here."""
+To add a service: write a module of this package whose `PROVIDER` implements
+`base.Provider`, and name it in `MODULES`, before `web` (which takes every http(s) link
+left): one line. Everything else that depends on the providers (the kinds of links, the
+reports' keys, the config sections) is read from the registry here."""
 
 from __future__ import annotations
 
 from functools import cache
+from importlib import import_module
 
 from bot.check.model import LinkKind
-from bot.check.providers.arxiv import Arxiv
 from bot.check.providers.base import Context, Provider
-from bot.check.providers.github import GitHub
-from bot.check.providers.huggingface import HuggingFace
-from bot.check.providers.web import Web
 from bot.config import services
 from bot.parse.markdown import Document
 from bot.parse.target import Kind, Target
 from bot.parse.target import classify as parse_target
 
-REGISTRY: tuple[Provider, ...] = (
-    GitHub(),
-    Arxiv(),
-    HuggingFace(),
-    Web(),
+# The modules of the providers, in the order they claim links (the first that claims a link
+# has it); each defines PROVIDER.
+MODULES = (
+    "github",
+    "arxiv",
+    "huggingface",
+    "web",
 )
+REGISTRY: tuple[Provider, ...] = tuple(import_module(f"{__name__}.{m}").PROVIDER for m in MODULES)
 
 __all__ = ["REGISTRY", "Context", "Provider", "classify", "classify_links", "owner"]
 

@@ -325,6 +325,9 @@ class Arxiv(NothingInside):
         return rebuild(PaperObservation, data)
 
 
+PROVIDER = Arxiv()
+
+
 def check_papers(
     ids: list[str],
     api_url: str = DEFAULT_API_URL,

@@ -115,6 +115,9 @@ class GitHub:
         return rebuild(RepoObservation, data)
 
 
+PROVIDER = GitHub()
+
+
 def _missing(what: str | None) -> str:
     return f"{what} not found in the repository"
 

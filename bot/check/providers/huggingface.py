@@ -173,6 +173,9 @@ class HuggingFace(NothingInside):
         return rebuild(HubObservation, data)
 
 
+PROVIDER = HuggingFace()
+
+
 def api_url(endpoint: str, kind: HubKind, repo_id: str) -> str:
     return f"{endpoint.rstrip('/')}/api/{API_PATHS[kind]}/{repo_id}"
 

@@ -115,6 +115,9 @@ class Web(NothingInside):
         return obs
 
 
+PROVIDER = Web()
+
+
 def check_urls(
     urls: list[str], http: Http | HttpSettings, progress: Callable[[int], None] | None = None
 ) -> ProviderResult:
