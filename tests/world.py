@@ -1,8 +1,8 @@
-"""A whole world for end-to-end tests: the GitHub, arXiv, Hugging Face and web emulators
-serving a scenario made from a list, a temp folder with the list, a config and a state file,
-and a way to run the real CLI against them with the same settings a GitHub
+"""A whole world for end-to-end tests: the GitHub, arXiv, Hugging Face, PyPI and web
+emulators serving a scenario made from a list, a temp folder with the list, a config and a
+state file, and a way to run the real CLI against them with the same settings a GitHub
 Enterprise user would use (GITHUB_API_URL, GITHUB_GRAPHQL_URL, ARXIV_API_URL, HF_ENDPOINT,
-WAYBACK_API_URL)."""
+PYPI_URL, WAYBACK_API_URL)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from tests.emulators import web as w
 from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.github import GitHubEmulator
 from tests.emulators.huggingface import HubEmulator, scenario_from
+from tests.emulators.pypi import PypiEmulator
+from tests.emulators.pypi import scenario_from as pypi_scenario
 from tests.emulators.sample import Truth, build
 from tests.emulators.wayback import WaybackEmulator
 
@@ -73,6 +75,7 @@ class World:
         self.github = GitHubEmulator(gh).start()
         self.arxiv = ArxivEmulator(ax).start()
         self.hub = HubEmulator(scenario_from(parse(list_text))).start()
+        self.pypi = PypiEmulator(pypi_scenario(parse(list_text))).start()
         self.wayback = WaybackEmulator().start()
         self.state_path = tmp / "state.json"
         self.config_path = tmp / "config.toml"
@@ -125,6 +128,7 @@ class World:
             "GITHUB_GRAPHQL_URL": self.github.url + "/graphql",
             "ARXIV_API_URL": self.arxiv.url + "/api/query",
             "HF_ENDPOINT": self.hub.url,
+            "PYPI_URL": self.pypi.url,
             "WAYBACK_API_URL": self.wayback.url,
         }
         if token:
@@ -159,7 +163,7 @@ class World:
         return Run(code, out.getvalue(), err.getvalue(), data)
 
     def stop(self) -> None:
-        for emu in (self.web, self.github, self.arxiv, self.hub, self.wayback):
+        for emu in (self.web, self.github, self.arxiv, self.hub, self.pypi, self.wayback):
             emu.stop()
 
 

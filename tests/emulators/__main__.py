@@ -20,6 +20,8 @@ from bot.parse.markdown import parse
 from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.github import GitHubEmulator
 from tests.emulators.huggingface import HubEmulator, scenario_from
+from tests.emulators.pypi import PypiEmulator
+from tests.emulators.pypi import scenario_from as pypi_scenario
 from tests.emulators.sample import build
 from tests.emulators.wayback import WaybackEmulator
 
@@ -41,14 +43,16 @@ def main(argv: list[str] | None = None) -> int:
     github = GitHubEmulator(gh, tokens=[args.token]).start()
     arxiv = ArxivEmulator(ax).start()
     hub = HubEmulator(scenario_from(parse(text))).start()
+    pypi = PypiEmulator(pypi_scenario(parse(text))).start()
     wayback = WaybackEmulator().start()
-    for emu in (github, arxiv, hub, wayback):
+    for emu in (github, arxiv, hub, pypi, wayback):
         emu.latency = args.latency
     print("# emulators running; in another shell:")
     print(f"export GITHUB_API_URL={github.url}")
     print(f"export GITHUB_GRAPHQL_URL={github.url}/graphql")
     print(f"export ARXIV_API_URL={arxiv.url}/api/query")
     print(f"export HF_ENDPOINT={hub.url}")
+    print(f"export PYPI_URL={pypi.url}")
     print(f"export WAYBACK_API_URL={wayback.url}")
     print(f"export GITHUB_TOKEN={args.token}   # unset it to try the anonymous REST mode")
     print(
@@ -62,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
-    for emu in (github, arxiv, hub, wayback):
+    for emu in (github, arxiv, hub, pypi, wayback):
         emu.stop()
     return 0
 

@@ -23,6 +23,7 @@ MODULES = (
     "github",
     "arxiv",
     "huggingface",
+    "pypi",
     "web",
 )
 REGISTRY: tuple[Provider, ...] = tuple(import_module(f"{__name__}.{m}").PROVIDER for m in MODULES)
