@@ -1,8 +1,8 @@
-"""A whole world for end-to-end tests: the GitHub, arXiv, Hugging Face, PyPI and web
+"""A whole world for end-to-end tests: the GitHub, arXiv, Hugging Face, PyPI, npm and web
 emulators serving a scenario made from a list, a temp folder with the list, a config and a
 state file, and a way to run the real CLI against them with the same settings a GitHub
 Enterprise user would use (GITHUB_API_URL, GITHUB_GRAPHQL_URL, ARXIV_API_URL, HF_ENDPOINT,
-PYPI_URL, WAYBACK_API_URL)."""
+PYPI_URL, NPM_REGISTRY, WAYBACK_API_URL)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from tests.emulators import web as w
 from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.github import GitHubEmulator
 from tests.emulators.huggingface import HubEmulator, scenario_from
+from tests.emulators.npm import NpmEmulator
+from tests.emulators.npm import scenario_from as npm_scenario
 from tests.emulators.pypi import PypiEmulator
 from tests.emulators.pypi import scenario_from as pypi_scenario
 from tests.emulators.sample import Truth, build
@@ -76,6 +78,7 @@ class World:
         self.arxiv = ArxivEmulator(ax).start()
         self.hub = HubEmulator(scenario_from(parse(list_text))).start()
         self.pypi = PypiEmulator(pypi_scenario(parse(list_text))).start()
+        self.npm = NpmEmulator(npm_scenario(parse(list_text))).start()
         self.wayback = WaybackEmulator().start()
         self.state_path = tmp / "state.json"
         self.config_path = tmp / "config.toml"
@@ -129,6 +132,7 @@ class World:
             "ARXIV_API_URL": self.arxiv.url + "/api/query",
             "HF_ENDPOINT": self.hub.url,
             "PYPI_URL": self.pypi.url,
+            "NPM_REGISTRY": self.npm.url,
             "WAYBACK_API_URL": self.wayback.url,
         }
         if token:
@@ -163,7 +167,8 @@ class World:
         return Run(code, out.getvalue(), err.getvalue(), data)
 
     def stop(self) -> None:
-        for emu in (self.web, self.github, self.arxiv, self.hub, self.pypi, self.wayback):
+        for emu in (self.web, self.github, self.arxiv, self.hub, self.pypi, self.npm,
+                    self.wayback):  # fmt: skip
             emu.stop()
 
 

@@ -112,7 +112,7 @@ def test_the_note_kinds_are_the_kinds_links_have() -> None:
     ("toml", "named", "valid"),
     [
         ('[status]\nnote_kinds = ["githubrepo"]\n', "'githubrepo'", "github_repo, github_path"),
-        ('[status]\nnote_kinds = ["repo"]\n', "'repo'", "hf_paper, pypi, web"),
+        ('[status]\nnote_kinds = ["repo"]\n', "'repo'", "hf_paper, pypi, npm, web"),
         ('[templates]\n"note.md" = "x"\n', "'note.md'", "note.md.j2"),
         ('[templates]\n"note.md.j2" = "{% if %}"\n', "note.md.j2", "not a valid template"),
         ('[check]\nredirect_domains = ["https://example.com/"]\n', "'https://example.com/'",

@@ -1,6 +1,7 @@
 """Every real list, end to end, against the emulators (GitHub refusing what GitHub refuses):
 `check --write`, `pr --dry-run`, `pr`, `pr` again and `issue`. Each exits 0 (every PyPI
-package the list links is checked on the emulator, 149 on best-of-python-dev); there is one
+and npm package the list links is checked on its emulator, 149 of PyPI's on
+best-of-python-dev); there is one
 pull request and one issue, within GitHub's limits; the second `pr` writes nothing but the
 state. Web links to real hosts are not checked (no test reaches the internet)."""
 
@@ -27,10 +28,10 @@ def test_every_command_on_every_real_list(path: Path, make_world: MakeWorld) -> 
     config = ("--config", str(wd.config_path))
     run = wd.run("check", "--write", "--dead-after", "1")
     assert run.code == 0, run.err
-    packages = {e["package"] for e in run.report["links"] if e["kind"] == "pypi"}
-    assert run.report["requests"]["pypi"] == len(packages) == len(wd.pypi.scenario.projects)
-    assert all(e["verdict"] == "alive" and e["release"] for e in run.report["links"]
-               if e["kind"] == "pypi"), "every package the list links, checked on PyPI"  # fmt: skip
+    for kind, known in (("pypi", wd.pypi.scenario.projects), ("npm", wd.npm.scenario.packages)):
+        links = [e for e in run.report["links"] if e["kind"] == kind]
+        assert run.report["requests"][kind] == len({e["package"] for e in links}) == len(known)
+        assert all(e["verdict"] == "alive" and e["release"] for e in links), kind
     for args in (("pr", "--dry-run"), ("pr",)):
         run = wd.run(*args, "--repo", LIST_REPO, "--dead-after", "1")
         assert run.code == 0, run.err

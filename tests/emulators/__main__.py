@@ -20,6 +20,8 @@ from bot.parse.markdown import parse
 from tests.emulators.arxiv import ArxivEmulator
 from tests.emulators.github import GitHubEmulator
 from tests.emulators.huggingface import HubEmulator, scenario_from
+from tests.emulators.npm import NpmEmulator
+from tests.emulators.npm import scenario_from as npm_scenario
 from tests.emulators.pypi import PypiEmulator
 from tests.emulators.pypi import scenario_from as pypi_scenario
 from tests.emulators.sample import build
@@ -44,8 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     arxiv = ArxivEmulator(ax).start()
     hub = HubEmulator(scenario_from(parse(text))).start()
     pypi = PypiEmulator(pypi_scenario(parse(text))).start()
+    npm = NpmEmulator(npm_scenario(parse(text))).start()
     wayback = WaybackEmulator().start()
-    for emu in (github, arxiv, hub, pypi, wayback):
+    for emu in (github, arxiv, hub, pypi, npm, wayback):
         emu.latency = args.latency
     print("# emulators running; in another shell:")
     print(f"export GITHUB_API_URL={github.url}")
@@ -53,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"export ARXIV_API_URL={arxiv.url}/api/query")
     print(f"export HF_ENDPOINT={hub.url}")
     print(f"export PYPI_URL={pypi.url}")
+    print(f"export NPM_REGISTRY={npm.url}")
     print(f"export WAYBACK_API_URL={wayback.url}")
     print(f"export GITHUB_TOKEN={args.token}   # unset it to try the anonymous REST mode")
     print(
@@ -66,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
-    for emu in (github, arxiv, hub, pypi, wayback):
+    for emu in (github, arxiv, hub, pypi, npm, wayback):
         emu.stop()
     return 0
 

@@ -24,6 +24,7 @@ MODULES = (
     "arxiv",
     "huggingface",
     "pypi",
+    "npm",
     "web",
 )
 REGISTRY: tuple[Provider, ...] = tuple(import_module(f"{__name__}.{m}").PROVIDER for m in MODULES)
