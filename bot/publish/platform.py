@@ -127,15 +127,34 @@ class Platform:
 
     @_translated("reading a file")
     def read_file(self, path: str, ref: str | None = None) -> str | None:
+        """A file's text, or None when it does not exist. Over 1 MB (a big list, the
+        history of a long one) the contents API gives no content: the Git Data API's blob
+        does, up to 100 MB."""
+        ref = ref or self.default
         try:
-            content = self.repo.get_contents(path, ref=ref or self.default)
+            content = self.repo.get_contents(path, ref=ref)
         except GithubException as exc:
             if exc.status == 404:
                 return None
+            if exc.status == 403 and "too_large" in str(exc.data):
+                return self._read_blob(path, ref)
             raise explain(exc, f"reading {path}", self.name, self.needs) from None
         if isinstance(content, list):
             raise PublishError(f"{path} is a folder in {self.name}, expected the list's file")
+        if content.encoding == "none" or (content.size and not content.content):
+            return self._read_blob(path, ref)
         return base64.b64decode(content.content).decode("utf-8")
+
+    def _read_blob(self, path: str, ref: str) -> str | None:
+        """A big file: its blob, found in its folder's listing (which has no content)."""
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        listing = self.repo.get_contents(folder, ref=ref)
+        entries = listing if isinstance(listing, list) else [listing]
+        entry = next((e for e in entries if e.path == path), None)
+        if entry is None:
+            return None
+        blob = self.repo.get_git_blob(entry.sha)
+        return base64.b64decode(blob.content).decode("utf-8")
 
     @_translated("reading a branch")
     def branch_head(self, branch: str) -> tuple[str, str, list[str]] | None:

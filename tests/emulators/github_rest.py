@@ -81,6 +81,7 @@ def validation_failed(resource: str, **err: str) -> Reply:
 MAX_BODY = 65_536  # characters (code points) of a pull request's or an issue's body
 MAX_TITLE = 256  # characters of a title
 MAX_COMMENT_BYTES = 262_144  # bytes of a comment's body, UTF-8
+MAX_CONTENTS_BYTES = 1_048_576  # the contents API gives a file's content up to 1 MB
 
 
 def too_long(body: dict[str, Any], resource: str = "Issue") -> Reply | None:
@@ -209,6 +210,12 @@ class RestHandlers:
         if path in files:
             sha = files[path]
             data = ctx.store.blobs[sha]
+            if len(data) > MAX_CONTENTS_BYTES:  # GitHub: use the Git Data API instead
+                msg = ("This API returns blobs up to 1 MB in size. The requested blob is too "
+                       "large to fetch via the API, but you can use the Git Data API to "
+                       "request blobs up to 100 MB in size.")  # fmt: skip
+                err = {"resource": "Blob", "field": "data", "code": "too_large"}
+                return error(403, msg, errors=[err])
             return Reply.json(200, content_json(ctx.urls, ctx.spec, ref, path, sha, data))
         if not path or ctx.store.is_dir(c.sha, path):
             items = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import github
 import pytest
+import requests
 
 from bot.check.http import Http, HttpSettings
 from bot.publish.github_errors import RaceLost, explain
@@ -57,3 +58,22 @@ def test_a_branch_another_run_wrote_first_stops_this_run(platform: Platform) -> 
         platform.commit_files("state", {"s.json": "3"}, "m", parent=base, base_tree_of=None,
                               force=False)  # fmt: skip
     assert platform.branch_head("state")[0] == first
+
+
+def test_files_over_1_mb_are_read_through_the_git_data_api(
+    platform: Platform, github_emulator: GitHubEmulator, github_scenario: GitHubScenario
+) -> None:
+    """GitHub's contents API gives no file over 1 MB (403 too_large): a big list, or the
+    history of a long one (zziz/pwc's is 0.7 MB), is read from its blob instead."""
+    big = "".join(f"- [Project {i}](https://github.com/o{i}/r{i}) - Thing {i}.\n"
+                  for i in range(25_000))  # fmt: skip
+    assert len(big.encode()) > 1_048_576
+    spec = github_scenario["octo/list"]
+    spec.git().commit_files("main", {"README.md": big, "docs/big.md": big}, "grow",
+                            Person("J", "j@example.com", "2025-01-01"))  # fmt: skip
+    raw = github_emulator.url + "/repos/octo/list/contents/README.md"
+    refused = requests.get(raw, headers={"Authorization": "token test-token"}, timeout=5)
+    assert refused.status_code == 403 and refused.json()["errors"][0]["code"] == "too_large"
+    assert platform.read_file("README.md") == big
+    assert platform.read_file("docs/big.md") == big
+    assert platform.read_file("docs/missing.md") is None
