@@ -176,7 +176,7 @@ def test_secondary_rate_limit_beyond_max_wait_gives_up_fast(world: World, case: 
     run = world.run("check", "--dead-after", "1")
     took = time.monotonic() - started
     case.observe(f"exit {run.code}; took {took:.1f} s; repos: {tally(run, 'github_repo')}")
-    assert took < 3.0
+    assert took < 20, "it did not wait the 60 s asked"
     assert set(verdicts(run, "github_repo").values()) == {"unknown"}
 
 

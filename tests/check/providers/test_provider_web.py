@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import replace
 
@@ -210,7 +209,7 @@ def test_retry_after_beyond_budget_gives_up(web_emulator: WebEmulator) -> None:
     start = time.monotonic()
     obs = check_one(url)
     assert (obs.outcome, obs.error) == (Outcome.UNKNOWN, "rate limited")
-    assert time.monotonic() - start < 1.0
+    assert time.monotonic() - start < 10, "it did not wait the 30 s asked"
     assert web_emulator.hits["/rl"] == 1
 
 
@@ -324,17 +323,14 @@ def test_per_host_limit_holds_while_hosts_run_in_parallel(web_hosts: WebHosts) -
     assert max(first for first, _ in spans) < min(last for _, last in spans)
 
 
-def test_many_links_on_one_slow_host_finish_within_the_bound(web_emulator: WebEmulator) -> None:
+def test_many_links_on_one_slow_host_go_per_host_at_a_time(web_emulator: WebEmulator) -> None:
+    """A slow host gets `per_host` requests at once, never more and, with 500 links to go,
+    exactly that many: the links are not asked one after another (counted by the emulator,
+    not timed)."""
     n, delay = 500, 0.02
     settings = replace(FAST, concurrency=16, per_host=8)
     urls = [web_emulator.script(f"/p{i}", slow(delay)) for i in range(n)]
-    start = time.monotonic()
     result = check_urls(urls, settings)
-    elapsed = time.monotonic() - start
     assert result.requests == n
     assert sum(o.outcome is Outcome.OK for o in result.observations.values()) == n
-    assert web_emulator.max_concurrency <= settings.per_host
-    # One HEAD per link, per_host at a time: n / per_host rounds of `delay` each.
-    # Generous: 4x the theoretical time plus fixed overhead (thread start, 500 requests).
-    bound = math.ceil(n / settings.per_host) * delay
-    assert elapsed < 4 * bound + 2.0
+    assert web_emulator.max_concurrency == settings.per_host
