@@ -72,7 +72,7 @@ def _checked(args: argparse.Namespace, command: str, stop: Stop, needs: str | No
     reports.check_files(files)
     api = cfg.github.api_url or os.environ.get("GITHUB_API_URL") or PUBLIC_API
     extra = {"needs": needs} if needs else {}
-    http = Http(HttpSettings.from_config(cfg.check))
+    http = Http(HttpSettings.from_config(cfg.check), stop=stop)  # writes skip pauses once stopping
     with Platform(api, secret, args.repo, cfg.check.timeout, cfg.pr.write_interval,
                   http=http, **extra) as platform:  # fmt: skip
         text = platform.read_file(path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import functools
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -37,6 +38,7 @@ from bot.render.fit import BODY, COMMENT, clip, clip_title
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 BOT_NAME = "awesome-monitor"
 BOT_EMAIL = "awesome-monitor@users.noreply.github.com"
@@ -88,12 +90,17 @@ class Platform:
         write_interval: float = 1.0, needs: str = PR_NEEDS, http: Http | None = None,
     ) -> None:  # fmt: skip
         """`needs`: the workflow permissions the command takes, named when GitHub refuses.
-        Retries and waits are the run's HTTP policy (`http`), as for the checks."""
-        retry = (http or Http()).retry("github", give_up=primary_limit)
+        Retries and waits are the run's HTTP policy (`http`), as for the checks; so is the
+        pause GitHub asks for between writes (`write_interval`), which a stopping run skips:
+        its history is saved at once (SIGTERM leaves seconds, not four pauses)."""
+        self.http = http or Http()
+        self.write_interval = write_interval
+        self._last_write = float("-inf")
+        retry = self.http.retry("github", give_up=primary_limit)
         # 100 a page (GitHub's most): listing the open issues is one request for most lists.
         self.gh = Github(base_url=api_url.rstrip("/"), auth=Auth.Token(token), retry=retry,
                          timeout=int(timeout), per_page=100, seconds_between_requests=0,
-                         seconds_between_writes=write_interval, user_agent=BOT_NAME)  # fmt: skip
+                         seconds_between_writes=0, user_agent=BOT_NAME)  # fmt: skip
         self.name = repo
         self.needs = needs
         self.author = InputGitAuthor(BOT_NAME, BOT_EMAIL)
@@ -103,6 +110,14 @@ class Platform:
         except BaseException:
             self.gh.close()
             raise
+
+    def _write(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """One GitHub write, `write_interval` after the last one (none once stopping)."""
+        self.http.stop.wait(self._last_write + self.write_interval - time.monotonic())
+        try:
+            return call(*args, **kwargs)
+        finally:
+            self._last_write = time.monotonic()
 
     @_translated("reading the repository")
     def _open(self) -> None:
@@ -181,17 +196,17 @@ class Platform:
         try:
             elements = [
                 InputGitTreeElement(path, "100644", "blob",
-                                    sha=self.repo.create_git_blob(text, "utf-8").sha)
+                                    sha=self._write(self.repo.create_git_blob, text, "utf-8").sha)
                 for path, text in files.items()
             ]  # fmt: skip
             if base_tree_of:
                 base = self.repo.get_git_commit(base_tree_of).tree
-                tree = self.repo.create_git_tree(elements, base)
+                tree = self._write(self.repo.create_git_tree, elements, base)
             else:
-                tree = self.repo.create_git_tree(elements)
+                tree = self._write(self.repo.create_git_tree, elements)
             parents = [self.repo.get_git_commit(parent)] if parent else []
-            commit = self.repo.create_git_commit(message, tree, parents, author=self.author,
-                                                 committer=self.author)  # fmt: skip
+            commit = self._write(self.repo.create_git_commit, message, tree, parents,
+                                 author=self.author, committer=self.author)  # fmt: skip
             self._point(branch, commit.sha, force or parent is not None, force)
             return commit.sha
         except GithubException as exc:
@@ -212,12 +227,12 @@ class Platform:
         create it, or move it forward)."""
         if exists:
             try:
-                self.repo.get_git_ref(f"heads/{branch}").edit(sha, force=force)
+                self._write(self.repo.get_git_ref(f"heads/{branch}").edit, sha, force=force)
                 return
             except GithubException as exc:
                 if exc.status != 404 or not force:
                     raise
-        self.repo.create_git_ref(f"refs/heads/{branch}", sha)
+        self._write(self.repo.create_git_ref, f"refs/heads/{branch}", sha)
 
     @_translated("finding the open pull request")
     def open_pull(self, branch: str) -> PullRequest | None:
@@ -238,7 +253,8 @@ class Platform:
     def create_pull(self, branch: str, title: str, body: str, labels: list[str]) -> PullRequest:
         title, body = clip_title(title), clip(body, BODY)  # a safety net: texts are fitted
         try:
-            pr = self.repo.create_pull(base=self.default, head=branch, title=title, body=body)
+            pr = self._write(self.repo.create_pull, base=self.default, head=branch, title=title,
+                             body=body)  # fmt: skip
         except GithubException as exc:
             if exc.status == 422 and "already exists" in str(exc.data):
                 # A retried POST can land twice: take the PR that exists.
@@ -248,7 +264,7 @@ class Platform:
             raise explain(exc, "opening the pull request", self.name, self.needs) from None
         if labels:
             try:
-                pr.add_to_labels(*labels)
+                self._write(pr.add_to_labels, *labels)
             except GithubException as exc:
                 log.warning(
                     "could not add labels: %s", explain(exc, "labelling", self.name, self.needs)
@@ -257,7 +273,7 @@ class Platform:
 
     @_translated("commenting on the pull request")
     def comment(self, pr: PullRequest, text: str) -> None:
-        pr.create_issue_comment(clip(text, COMMENT))
+        self._write(pr.create_issue_comment, clip(text, COMMENT))
 
     @_translated("reading the pull request's comments")
     def comment_bodies(self, pr: PullRequest) -> list[str]:
@@ -265,11 +281,11 @@ class Platform:
 
     @_translated("updating the pull request")
     def edit_pull(self, pr: PullRequest, title: str, body: str) -> None:
-        pr.edit(title=clip_title(title), body=clip(body, BODY))
+        self._write(pr.edit, title=clip_title(title), body=clip(body, BODY))
 
     @_translated("closing the pull request")
     def close_pull(self, pr: PullRequest) -> None:
-        pr.edit(state="closed")
+        self._write(pr.edit, state="closed")
 
     def _address(self, number: int) -> Issue:
         """Issue or pull request `number` as an address only: its comments are read or
@@ -285,11 +301,11 @@ class Platform:
 
     @_translated("commenting on the pull request")
     def add_issue_comment(self, number: int, text: str) -> None:
-        self._address(number).create_comment(clip(text, COMMENT))
+        self._write(self._address(number).create_comment, clip(text, COMMENT))
 
     @_translated("editing a comment on the pull request")
     def edit_comment(self, comment: IssueComment, text: str) -> None:
-        comment.edit(clip(text, COMMENT))
+        self._write(comment.edit, clip(text, COMMENT))
 
     # -- issues --------------------------------------------------------------------
     @_translated("reading the issues")
@@ -317,23 +333,23 @@ class Platform:
 
     @_translated("opening the dashboard issue")
     def create_issue(self, title: str, body: str, labels: list[str]) -> Issue:
-        return self.repo.create_issue(title=clip_title(title), body=clip(body, BODY),
+        return self._write(self.repo.create_issue, title=clip_title(title), body=clip(body, BODY),
                                       labels=list(labels))  # fmt: skip
 
     @_translated("updating the dashboard issue")
     def edit_issue(self, issue: Issue, **fields: Any) -> None:
         """PATCH the issue: any of title, body, state ("open", "closed"), state_reason,
         labels (all of them)."""
-        issue.edit(**_clipped(fields))
+        self._write(issue.edit, **_clipped(fields))
 
     @_translated("commenting on the dashboard issue")
     def comment_issue(self, issue: Issue, text: str) -> None:
-        issue.create_comment(clip(text, COMMENT))
+        self._write(issue.create_comment, clip(text, COMMENT))
 
     @_translated("closing the dashboard issue")
     def close_issue(self, issue: Issue, reason: str = "completed", **fields: Any) -> None:
         """Close (`reason`: completed or not_planned), with any other field in one PATCH."""
-        issue.edit(state="closed", state_reason=reason, **_clipped(fields))
+        self._write(issue.edit, state="closed", state_reason=reason, **_clipped(fields))
 
 
 def _clipped(fields: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,8 @@ created first stops this run quietly (`RaceLost`, exit 0)."""
 
 from __future__ import annotations
 
+import time
+
 import github
 import pytest
 import requests
@@ -77,3 +79,23 @@ def test_files_over_1_mb_are_read_through_the_git_data_api(
     assert platform.read_file("README.md") == big
     assert platform.read_file("docs/big.md") == big
     assert platform.read_file("docs/missing.md") is None
+
+
+def test_writes_are_paced_and_a_stopping_run_saves_at_once(
+    github_emulator: GitHubEmulator, github_scenario: GitHubScenario
+) -> None:
+    """GitHub asks for a pause between writes (`[pr] write_interval`); once the run is
+    stopping (Ctrl-C, SIGTERM) the history is saved without them, within seconds."""
+    github_scenario.add("octo/list", files={"README.md": "# List\n"})
+
+    def save(http: Http, interval: float) -> float:
+        with Platform(github_emulator.url, "test-token", "octo/list", 5, interval,
+                      http=http) as p:  # fmt: skip
+            started = time.monotonic()
+            p.commit_files("s", {"s.json": "1"}, "m", parent=None, base_tree_of=None)
+            return time.monotonic() - started
+
+    assert save(Http(), 0.3) >= 0.9  # blob, tree, commit, ref: three pauses
+    stopping = Http()
+    stopping.stop.set()  # the stop refuses new requests of the checks, not GitHub's
+    assert save(stopping, 30.0) < 10, "no 90 s of pauses when stopping"
