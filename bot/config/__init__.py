@@ -84,6 +84,11 @@ class PrConfig:
     refresh_after: int = 90  # days after which drift alone (stars, dates) may open a PR
 
 
+@dataclass
+class SarifConfig:
+    stale: bool = False  # stale links as notes in `--sarif` (they would flood the Security tab)
+
+
 REVIEW_FINDINGS = checks.REVIEW_FINDINGS
 
 
@@ -101,6 +106,7 @@ class Config:
     status: StatusConfig = field(default_factory=StatusConfig)
     pr: PrConfig = field(default_factory=PrConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
+    sarif: SarifConfig = field(default_factory=SarifConfig)
     templates: dict[str, str] = field(default_factory=dict)  # name → template text
     # Each service's own section (`[name]`), as its provider registered it.
     services: dict[str, Any] = field(default_factory=services.defaults)
