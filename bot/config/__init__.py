@@ -71,6 +71,8 @@ class StatusConfig:
     star_min_change: int = 10  # … and by at least this many (or crossed 1k, 10k, 100k, 1M)
     recent_days: int = 365  # a last commit this recent shows no date; older shows its year
     stale_after: int = 730  # days without a commit before a repository is "stale"; 0: off
+    # The parts of a status the list shows (`checks.SHOWN_PARTS`): a list can keep stars out.
+    show: list[str] = field(default_factory=lambda: list(checks.SHOWN_PARTS))
     sections: dict[str, str] = field(default_factory=dict)  # table row name → heading
 
 

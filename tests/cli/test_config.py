@@ -101,3 +101,13 @@ def test_review_fail_on_takes_only_known_findings(tmp_path: Path) -> None:
         config.load(bad)
     bad.write_text("[review]\nfail_on = []\n")
     assert config.load(bad).review.fail_on == []
+
+
+def test_status_show_takes_only_known_parts(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[status]\nshow = ["stars", "star"]\n')
+    with pytest.raises(ConfigError, match="'status.show' has 'star' \\(did you mean 'stars'\\?\\); "
+                       "valid: stars, activity, archived, version, dead"):  # fmt: skip
+        config.load(bad)
+    bad.write_text('[status]\nshow = ["activity", "archived", "version", "dead"]\n')
+    assert "stars" not in config.load(bad).status.show
