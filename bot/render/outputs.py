@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.check.model import CheckResult
 from bot.config import Config
+from bot.render.done import Done
 from bot.render.groups import Groups, groups
 from bot.render.report import check_report, job_summary, json_chunks, render_report
 from bot.render.sarif import sarif_log
@@ -34,6 +35,7 @@ class Report:
     name: str  # the list as the outputs name it: a path here, or in the repository
     result: CheckResult
     artifact: str | Path  # the list for SARIF: a local `Path`, or a path in the repository
+    done: Done | None = None  # what the run did (the job summary's first line)
     _groups: Groups | None = field(default=None, repr=False)
 
     @property
@@ -76,7 +78,7 @@ def _annotations(r: Report) -> Iterator[str]:
 
 
 def _summary(r: Report) -> Iterator[str]:
-    yield job_summary(r.cfg, r.name, r.result)
+    yield job_summary(r.cfg, r.name, r.result, r.done)
 
 
 TERMINAL = Output("terminal", "report", _terminal)
