@@ -15,7 +15,7 @@ from bot.check.providers import REGISTRY, report_keys, scan_keys
 from bot.config import Config
 from bot.parse.markdown import Document, Link
 from bot.render.caps import SHOWN
-from bot.render.done import Act, Done
+from bot.render.done import Done
 from bot.render.fit import SUMMARY, fit
 from bot.render.groups import groups, tally
 from bot.render.templating import environment
@@ -116,16 +116,12 @@ def render_report(
 # keeps: the collapsed lists, the least important first, then the shown items.
 SUMMARY_GROUPS = ("dead", "moved", "archived", "new_versions", "stale", "malformed", "failing",
                   "not_checked")  # fmt: skip
-_LEAST_FIRST = SUMMARY_GROUPS[::-1][:4] + SUMMARY_GROUPS[:4][::-1]
+_LEAST_FIRST = ("not_checked", "failing", "malformed", "stale", "new_versions", "archived",
+                "moved", "dead")  # fmt: skip
 SUMMARY_CUTS = (
     *((f"all_{k}", 0) for k in _LEAST_FIRST),
     *((k, 0) for k in _LEAST_FIRST),
 )
-VERBS = {
-    Act.OPENED: "opened", Act.UPDATED: "updated", Act.REBASED: "rebased on the default branch",
-    Act.UNCHANGED: "left as it is", Act.CLOSED: "closed", Act.REOPENED: "reopened",
-    Act.DISMISSED: "left closed", Act.BLOCKED: "left alone",
-}  # fmt: skip
 
 
 def job_summary(cfg: Config, name: str, result: CheckResult | None, done: Done | None) -> str:
@@ -134,7 +130,7 @@ def job_summary(cfg: Config, name: str, result: CheckResult | None, done: Done |
     stopped before its check had a result)."""
     env = environment(cfg.templates)
     template = env.get_template("report.md.j2")
-    ctx: dict[str, Any] = {"file": name, "done": done, "verbs": VERBS, "cap": SHOWN,
+    ctx: dict[str, Any] = {"file": name, "done": done, "cap": SHOWN,
                            "summary": None, "incomplete": None}  # fmt: skip
     totals: dict[str, int] = {}
     if result is not None:
