@@ -52,6 +52,8 @@ class Facts:
     version_date: str | None = None  # ISO date of that version
     version_url: str | None = None  # that version's page, for a template that links it
     labels: tuple[str, ...] = ()  # "gated", "withdrawn", …: shown as they are
+    name: str | None = None  # what it is, as people name it (`owner/name`): a row's cell
+    # names the repository its figures are about when the row links several
 
 
 class Observation(Protocol):

@@ -16,9 +16,11 @@ from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import finish, show
 from bot.cli.signals import interrupted
+from bot.cli.summary import summary
 from bot.files import atomic_write, check_writable, read_markdown
 from bot.pipeline import check_list, keep
 from bot.publish import actions
+from bot.render.done import DRY_RUN, Act, Done
 from bot.render.outputs import Report
 from bot.render.rewrite import RewriteResult
 
@@ -42,13 +44,13 @@ def _run(args: argparse.Namespace, stop: Stop, files: list, data: TextIO) -> int
     name = display_name(path)
     # A dry run writes nothing, not even a lock file (the state is written atomically).
     store = FileStore(state_path, display_name(state_path), saves=args.write)
-    with store.hold():
+    with summary(cfg, name) as said, store.hold():
         if not token() and not args.quiet:
             print("no GITHUB_TOKEN: GitHub is checked over REST with the anonymous budget",
                   file=sys.stderr)  # fmt: skip
         with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
             ev = check_list(store, text, cfg, ticker, stop=stop)
-        result = ev.result
+        result = said.result = ev.result
         if result.interrupted:
             what = "nothing written (dry run)"
             if store.saves:
@@ -56,17 +58,19 @@ def _run(args: argparse.Namespace, stop: Stop, files: list, data: TextIO) -> int
             raise interrupted(stop, result, what)
         reports.write(files, Report(cfg, name, result, artifact=path), data)
         show(cfg, name, ev, args.quiet)
+        said.done = DRY_RUN
         if args.write:
             rw = ev.rewritten
             written = bool(rw and rw.changed and (rw.actionable or args.refresh or ev.refresh_due))
             if written:
                 atomic_write(path, ev.text, "list")
             keep(store, ev, written=written)
+            said.done = list_done(rw, written)
             if not args.quiet:
                 print(closing_line(name, rw, written, store.name))
         elif not args.quiet:
             print("dry run: nothing written (use --write to update the list and save state)")
-    return finish(result, args.fail_on_dead)
+        return finish(result, args.fail_on_dead)
 
 
 def writable(args: argparse.Namespace, path: Path, state_path: Path) -> None:
@@ -76,6 +80,13 @@ def writable(args: argparse.Namespace, path: Path, state_path: Path) -> None:
         check_writable(path, "list")
         check_writable(state_path, "history")
         check_writable(state_mod.lock_path(state_path), "history's lock file")
+
+
+def list_done(rw: RewriteResult | None, written: bool) -> Done:
+    """What `check --write` did to the list, for the job summary (an incomplete check says
+    so itself)."""
+    lines = len(rw.changed_lines) if rw is not None else 0
+    return Done(Act.WROTE if written else Act.NOT_WRITTEN, lines=lines)
 
 
 def closing_line(name: str, rw: RewriteResult | None, written: bool, state: str) -> str:

@@ -13,6 +13,7 @@ from bot.cli.show import finish
 from bot.pipeline import keep
 from bot.publish import dashboard
 from bot.publish.platform import ISSUE_NEEDS
+from bot.render.done import DRY_RUN
 
 
 def run(args: argparse.Namespace, stop: Stop) -> int:
@@ -22,5 +23,6 @@ def run(args: argparse.Namespace, stop: Stop) -> int:
         if result.incomplete:
             return finish(result, False)  # half an answer touches no issue
         outcome = dashboard.publish(remote.platform, remote.cfg, remote.path, result, args.dry_run)
+        remote.said.done = DRY_RUN if args.dry_run else outcome.done("dashboard issue")
         say("issue", outcome, args.quiet)
     return finish(result, args.fail_on_dead)

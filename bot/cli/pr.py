@@ -13,6 +13,7 @@ from bot.cli.show import finish
 from bot.pipeline import keep, pull_request_fate
 from bot.publish.platform import Platform
 from bot.publish.pull_request import Proposal, publish, sync
+from bot.render.done import DRY_RUN
 
 
 def catch_up(platform: Platform, state: State) -> None:
@@ -31,6 +32,7 @@ def run(args: argparse.Namespace, stop: Stop) -> int:
         proposal = Proposal(remote.path, remote.text, ev.text, result, ev.rewritten,
                             result.state.record(PULL), ev.refresh_due)  # fmt: skip
         outcome = publish(remote.platform, remote.cfg, proposal, args.dry_run)
+        remote.said.done = DRY_RUN if args.dry_run else outcome.done("pull request")
         keep(remote.store, ev, published=outcome)  # what the bot now knows of its PR
         say("pull request", outcome, args.quiet)
     return finish(result, args.fail_on_dead)

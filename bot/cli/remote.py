@@ -21,6 +21,7 @@ from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
 from bot.cli.show import show
 from bot.cli.signals import interrupted
+from bot.cli.summary import Summary, summary
 from bot.errors import InputError
 from bot.pipeline import Evaluation, check_list
 from bot.publish import actions
@@ -37,6 +38,7 @@ class Remote:
     text: str  # the list as the default branch has it
     ev: Evaluation
     store: BranchStore  # where the history was read and is saved
+    said: Summary  # what the job summary says the run did (`said.done`)
 
 
 @contextmanager
@@ -73,8 +75,9 @@ def _checked(args: argparse.Namespace, command: str, stop: Stop, needs: str | No
     api = cfg.github.api_url or os.environ.get("GITHUB_API_URL") or PUBLIC_API
     extra = {"needs": needs} if needs else {}
     http = Http(HttpSettings.from_config(cfg.check), stop=stop)  # writes skip pauses once stopping
-    with Platform(api, secret, args.repo, cfg.check.timeout, cfg.pr.write_interval,
-                  http=http, **extra) as platform:  # fmt: skip
+    with summary(cfg, path) as said, Platform(api, secret, args.repo, cfg.check.timeout,
+                                              cfg.pr.write_interval, http=http,
+                                              **extra) as platform:  # fmt: skip
         text = platform.read_file(path)
         if text is None:
             raise InputError(f"{path}: not found on {args.repo}@{platform.default}")
@@ -82,6 +85,7 @@ def _checked(args: argparse.Namespace, command: str, stop: Stop, needs: str | No
         caught_up = (lambda state: catch_up(platform, state)) if catch_up else None
         with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
             ev = check_list(store, text, cfg, ticker, stop=stop, catch_up=caught_up)
+        said.result = ev.result
         if ev.result.interrupted:
             what = "nothing written (dry run)"
             if store.saves:
@@ -91,7 +95,7 @@ def _checked(args: argparse.Namespace, command: str, stop: Stop, needs: str | No
             raise interrupted(stop, ev.result, what)
         reports.write(files, Report(cfg, path, ev.result, artifact=path), data)
         show(cfg, path, ev, args.quiet, diff=False)
-        yield Remote(cfg, platform, path, text, ev, store)
+        yield Remote(cfg, platform, path, text, ev, store, said)
 
 
 def say(what: str, outcome: PublishOutcome, quiet: bool) -> None:

@@ -77,11 +77,9 @@ def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
     if result is not None and result.incomplete:
         raise IncompleteError(f"review incomplete: {result.incomplete_reason}; nothing was "
                               "annotated or commented for it")  # fmt: skip
-    errors = [(r.line, f"{r.url}: {r.detail}") for r in rv.blocking]
-    warnings = [(r.line, f"{r.url}: {r.detail}") for r in rv.warnings]
+    found = [(r.level, r.line, f"{r.url}: {r.detail}") for r in rv.blocking + rv.warnings]
     if actions.active():
-        actions.annotations(annotation_lines(cfg, rv.file, errors, warnings,
-                                             "new links with findings"))  # fmt: skip
+        actions.annotations(annotation_lines(cfg, rv.file, found, "new links with findings"))
     actions.step_summary(review_markdown(rv, cfg, SUMMARY))
     _comment(args, cfg, rv, path)
     return EXIT_DEAD if rv.blocking else EXIT_OK  # 1: something blocking (a required check)

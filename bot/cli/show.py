@@ -1,5 +1,6 @@
-"""What `check` and `pr` both show: the grouped report, the proposed diff, and in GitHub
-Actions the annotations and the job summary; then the exit code of the check."""
+"""What `check`, `pr` and `issue` show: the grouped report, the proposed diff, and in GitHub
+Actions the annotations (the job summary is written when the command ends:
+`bot.cli.summary`); then the exit code of the check."""
 
 from __future__ import annotations
 
@@ -13,11 +14,10 @@ from bot.render.report import unified_diff
 
 
 def show(cfg: Config, name: str, ev: Evaluation, quiet: bool, diff: bool = True) -> None:
-    """The report on the terminal; in GitHub Actions also annotations and the job summary."""
+    """The report on the terminal; in GitHub Actions also the annotations."""
     report = outputs.Report(cfg, name, ev.result, artifact=name)
     if actions.active():
         actions.annotations(outputs.text(outputs.ANNOTATIONS, report))
-        actions.step_summary(outputs.text(outputs.SUMMARY, report))
     if quiet:
         return
     print(outputs.text(outputs.TERMINAL, report), end="")

@@ -71,6 +71,8 @@ class StatusConfig:
     star_min_change: int = 10  # … and by at least this many (or crossed 1k, 10k, 100k, 1M)
     recent_days: int = 365  # a last commit this recent shows no date; older shows its year
     stale_after: int = 730  # days without a commit before a repository is "stale"; 0: off
+    # The parts of a status the list shows (`checks.SHOWN_PARTS`): a list can keep stars out.
+    show: list[str] = field(default_factory=lambda: list(checks.SHOWN_PARTS))
     sections: dict[str, str] = field(default_factory=dict)  # table row name → heading
 
 
@@ -82,6 +84,11 @@ class PrConfig:
     path: str = "README.md"
     write_interval: float = 1.0  # seconds between GitHub writes (GitHub's guidance)
     refresh_after: int = 90  # days after which drift alone (stars, dates) may open a PR
+
+
+@dataclass
+class SarifConfig:
+    stale: bool = False  # stale links as notes in `--sarif` (they would flood the Security tab)
 
 
 REVIEW_FINDINGS = checks.REVIEW_FINDINGS
@@ -101,6 +108,7 @@ class Config:
     status: StatusConfig = field(default_factory=StatusConfig)
     pr: PrConfig = field(default_factory=PrConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
+    sarif: SarifConfig = field(default_factory=SarifConfig)
     templates: dict[str, str] = field(default_factory=dict)  # name → template text
     # Each service's own section (`[name]`), as its provider registered it.
     services: dict[str, Any] = field(default_factory=services.defaults)

@@ -68,6 +68,12 @@ def endpoints() -> tuple[Endpoint, ...]:
     return (*theirs, *_ENDPOINTS)
 
 
+# What a status may show (`[status] show`): counts (stars, likes, downloads), the last
+# commit's year and "stale since", "archived", a paper's version or a package's release,
+# and "dead since". Labels a service gives (gated, yanked, withdrawn, …) always show.
+SHOWN_PARTS = ("stars", "activity", "archived", "version", "dead")
+
+
 def note_kinds() -> tuple[str, ...]:
     """The kinds of links `[status] note_kinds` may name: the providers' (`scan` names them
     so), less `invalid`, which gets no note."""
@@ -122,6 +128,12 @@ def _check_text(cfg: Any, fail: Callable[[str, str], ConfigError]) -> None:
                 "status.note_kinds",
                 f"has {kind!r}, not a kind of link{_did_you_mean(kind, kinds)}; "
                 f"valid: {', '.join(kinds)}",
+            )
+    for part in s.show:
+        if part not in SHOWN_PARTS:
+            raise fail(
+                "status.show",
+                f"has {part!r}{_did_you_mean(part, SHOWN_PARTS)}; valid: {', '.join(SHOWN_PARTS)}",
             )
     for kind in cfg.review.fail_on:
         if kind not in REVIEW_FINDINGS:

@@ -34,6 +34,7 @@ from bot.check.http import Http
 from bot.check.providers.github_api import primary_limit
 from bot.errors import PublishError
 from bot.publish.github_errors import PR_NEEDS, RaceLost, explain, said
+from bot.render.done import Act, Done
 from bot.render.fit import BODY, COMMENT, clip, clip_title
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,10 @@ class PublishOutcome:
     # What the state should remember of the pull request from now on (None: as it was).
     memory: dict[str, Any] | None = None
     refreshed: bool = False  # the list got every drift (a PR was opened or rebuilt)
+
+    def done(self, thing: str) -> Done:
+        """What the job summary's first line says of it (`thing`: "pull request")."""
+        return Done(Act(self.action), thing, self.number, self.url, self.detail)
 
 
 def _translated(action: str) -> Callable[[F], F]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.check.model import CheckResult
 from bot.config import Config
+from bot.render import caps
 from bot.render.fit import BODY, clip_title, fit
 from bot.render.groups import Groups, tally
 from bot.render.meta import meta_comment, read_meta
@@ -29,7 +30,6 @@ HEADINGS = {
     "not_checked": "Not checked this run",
 }
 FINDINGS = ("dead", "moved", "archived", "stale", "malformed")  # what keeps it open
-SHOWN = {"not_checked": 10}  # most items shown per section (else 50), fewer to fit
 # What gives way first when the body would pass GitHub's 65,536 characters.
 CUTS = (
     ("not_checked", 0), ("stale", 0), ("malformed", 20), ("archived", 20), ("moved", 20),
@@ -113,7 +113,7 @@ def render(
     }
     title = clip_title(env.get_template("issue_title.txt.j2").render(ctx).strip())
     template = env.get_template("issue_body.md.j2")
-    totals = {key: min(len(getattr(g, key)), SHOWN.get(key, 50)) for key in HEADINGS}
+    totals = {key: min(len(getattr(g, key)), caps.SHOWN) for key in HEADINGS}  # fewer to fit
     body, most = fit(lambda shown: template.render({**ctx, "shown": shown}), totals, CUTS, BODY)
     shown = set() if clean else {
         (key, inline_code(i.url)) for key in FINDINGS for i in getattr(g, key)[: most[key]]

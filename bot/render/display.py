@@ -89,20 +89,21 @@ class ShownText:
     @classmethod
     def read(cls, text: str) -> ShownText:
         text = " ".join(text.split())
+        words = _NAME.sub(" ", text)  # a name (`owner/dead-code`) is no fact
         counts = {}
-        for m in COUNT_RE.finditer(text):
+        for m in COUNT_RE.finditer(words):
             shown = m.group(2) + m.group(3)
             value = count_value(shown)
             if value is not None:
                 counts.setdefault(m.group(1), (shown, value))
-        version = re.search(r"(?<![\w.])v(\d+)\b", text)
+        version = re.search(r"(?<![\w.])v(\d+)\b", words)
         return cls(
             text=text,
             counts=counts,
-            dead=_tally(text, "dead"),
-            archived=_tally(text, "archived"),
+            dead=_tally(words, "dead"),
+            archived=_tally(words, "archived"),
             version=int(version.group(1)) if version else None,
-            withdrawn="withdrawn" in text,
+            withdrawn="withdrawn" in words,
         )
 
     @property
@@ -112,6 +113,9 @@ class ShownText:
     def actionable(self) -> tuple[int, int, int | None, bool, bool]:
         """What a maintainer acts on; everything else in the text is drift."""
         return (self.dead, self.archived, self.version, self.withdrawn, not self.empty)
+
+
+_NAME = re.compile(r"`[^`]*`")
 
 
 def _tally(text: str, word: str) -> int:

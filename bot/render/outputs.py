@@ -17,9 +17,11 @@ from pathlib import Path
 
 from bot.check.model import CheckResult
 from bot.config import Config
+from bot.render.done import Done
 from bot.render.groups import Groups, groups
 from bot.render.report import check_report, job_summary, json_chunks, render_report
 from bot.render.sarif import sarif_log
+from bot.render.severity import COMMAND, NOTE, ORDER, level
 from bot.render.templating import environment
 
 MAX_ANNOTATIONS = 10  # of each level: what GitHub shows of a step (the rest vanish unseen)
@@ -33,6 +35,7 @@ class Report:
     name: str  # the list as the outputs name it: a path here, or in the repository
     result: CheckResult
     artifact: str | Path  # the list for SARIF: a local `Path`, or a path in the repository
+    done: Done | None = None  # what the run did (the job summary's first line)
     _groups: Groups | None = field(default=None, repr=False)
 
     @property
@@ -64,15 +67,18 @@ def _sarif(r: Report) -> Iterator[str]:
 
 
 def _annotations(r: Report) -> Iterator[str]:
+    """Dead, moved and archived links at their line, at their level (`bot.render.severity`);
+    stale links are only in the job summary (and SARIF, with `[sarif] stale = true`)."""
     g = r.groups
-    errors = [(i.line, f"Dead link {i.url}: {i.detail}") for i in g.dead]
-    warnings = [(i.line, f"Moved: {i.url} is {i.detail}") for i in g.moved]
-    warnings += [(i.line, f"Archived repository: {i.url} ({i.detail})") for i in g.archived]
-    yield annotation_lines(r.cfg, r.name, errors, warnings, "dead, moved or archived links")
+    found = [(level("dead"), i.line, f"Dead link {i.url}: {i.detail}") for i in g.dead]
+    found += [(level("moved"), i.line, f"Moved: {i.url} is {i.detail}") for i in g.moved]
+    found += [(level("archived"), i.line, f"Archived repository: {i.url} ({i.detail})")
+              for i in g.archived]  # fmt: skip
+    yield annotation_lines(r.cfg, r.name, found, "dead, moved or archived links")
 
 
 def _summary(r: Report) -> Iterator[str]:
-    yield job_summary(r.cfg, r.name, r.result)
+    yield job_summary(r.cfg, r.name, r.result, r.done)
 
 
 TERMINAL = Output("terminal", "report", _terminal)
@@ -88,12 +94,17 @@ def text(output: Output, report: Report) -> str:
     return "".join(output.render(report))
 
 
-def annotation_lines(cfg: Config, file: str, errors: list[tuple[int, str]],
-                     warnings: list[tuple[int, str]], what: str) -> str:  # fmt: skip
-    """(line, message) as errors, then as warnings: at most `MAX_ANNOTATIONS` of each, and a
-    notice that says how many more of `what` the job summary lists."""
-    rest = max(0, len(errors) - MAX_ANNOTATIONS) + max(0, len(warnings) - MAX_ANNOTATIONS)
+def annotation_lines(cfg: Config, file: str, found: list[tuple[str, int, str]],
+                     what: str) -> str:  # fmt: skip
+    """(level, line, message) as workflow commands, most severe first: at most
+    `MAX_ANNOTATIONS` of each level (what GitHub shows of a step), and a notice that says how
+    many more of `what` the job summary lists (then one note fewer, so that it shows)."""
+    by_level = {lv: [(line, m) for lv2, line, m in found if lv2 == lv] for lv in ORDER}
+    most = dict.fromkeys(ORDER, MAX_ANNOTATIONS)
+    if any(len(items) > MAX_ANNOTATIONS for items in by_level.values()):
+        most[NOTE] = MAX_ANNOTATIONS - 1
+    rest = sum(max(0, len(items) - most[lv]) for lv, items in by_level.items())
+    levels = [(COMMAND[lv], by_level[lv][: most[lv]]) for lv in ORDER]
     template = environment(cfg.templates).get_template("annotations.txt.j2")
-    out = template.render(file=file, errors=errors, warnings=warnings, what=what, rest=rest,
-                          most=MAX_ANNOTATIONS)  # fmt: skip
+    out = template.render(file=file, levels=levels, what=what, rest=rest, most=MAX_ANNOTATIONS)
     return re.sub(r"\n{2,}", "\n", out).lstrip("\n")

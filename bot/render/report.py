@@ -14,6 +14,8 @@ from bot.check.model import CheckResult, Judgement
 from bot.check.providers import REGISTRY, report_keys, scan_keys
 from bot.config import Config
 from bot.parse.markdown import Document, Link
+from bot.render.caps import SHOWN
+from bot.render.done import Done
 from bot.render.fit import SUMMARY, fit
 from bot.render.groups import groups, tally
 from bot.render.templating import environment
@@ -97,7 +99,7 @@ def render_report(
     g = groups(result, cfg.status.stale_after)
     text = env.get_template(template).render(
         file=name,
-        limit=100,
+        limit=SHOWN,
         summary=tally(result, g),
         counted=counted(result.counts),
         requests=requests_text(result.requests, result.counts),
@@ -108,35 +110,54 @@ def render_report(
     return re.sub(r"\n{3,}", "\n\n", text).lstrip("\n")  # empty groups leave blank lines
 
 
-# The job summary lists every dead, moved and archived link and new version (the PR body and
-# the dashboard point here for what they cannot hold), the rest up to SUMMARY_CAP each; what
-# gives way first when it would pass the 1 MiB GitHub keeps.
-SUMMARY_CAP = 100
+# The job summary shows the first `SHOWN` items of each group (as the terminal and the
+# dashboard do), then all of them in a collapsed list (the PR body and the dashboard point
+# there for what they cannot hold); what gives way first when it would pass the 1 MiB GitHub
+# keeps: the collapsed lists, the least important first, then the shown items.
+SUMMARY_GROUPS = ("dead", "moved", "archived", "new_versions", "stale", "malformed", "failing",
+                  "not_checked")  # fmt: skip
+_LEAST_FIRST = ("not_checked", "failing", "malformed", "stale", "new_versions", "archived",
+                "moved", "dead")  # fmt: skip
 SUMMARY_CUTS = (
-    ("not_checked", 0), ("failing", 0), ("stale", 0), ("malformed", 0),
-    ("new_versions", 100), ("archived", 100), ("moved", 100), ("dead", 100),
-    ("new_versions", 0), ("archived", 0), ("moved", 0), ("dead", 0),
-)  # fmt: skip
-_EVERY = ("dead", "moved", "archived", "new_versions")
+    *((f"all_{k}", 0) for k in _LEAST_FIRST),
+    *((k, 0) for k in _LEAST_FIRST),
+)
 
 
-def job_summary(cfg: Config, name: str, result: CheckResult) -> str:
-    """The run's report for `$GITHUB_STEP_SUMMARY`, within GitHub's 1 MiB."""
+def job_summary(cfg: Config, name: str, result: CheckResult | None, done: Done | None) -> str:
+    """The run's report for `$GITHUB_STEP_SUMMARY`, within GitHub's 1 MiB: what the run did
+    first (`done`; an incomplete check says so itself), then its findings (none when the run
+    stopped before its check had a result)."""
     env = environment(cfg.templates)
-    g = groups(result, cfg.status.stale_after)
     template = env.get_template("report.md.j2")
-    ctx = {
-        "file": name,
-        "summary": tally(result, g),
-        "requests": requests_text(result.requests, result.counts),
-        "g": g,
-    }
-    keys = (*_EVERY, "stale", "malformed", "failing", "not_checked")
-    totals = {k: len(getattr(g, k)) if k in _EVERY else min(len(getattr(g, k)), SUMMARY_CAP)
-              for k in keys}  # fmt: skip
+    ctx: dict[str, Any] = {"file": name, "done": done, "cap": SHOWN,
+                           "summary": None, "incomplete": None}  # fmt: skip
+    totals: dict[str, int] = {}
+    if result is not None:
+        g = groups(result, cfg.status.stale_after)
+        ctx.update(summary=tally(result, g), g=g, incomplete=incomplete(result),
+                   requests=requests_text(result.requests, result.counts))  # fmt: skip
+        for k in SUMMARY_GROUPS:
+            n = len(getattr(g, k))
+            totals[k], totals[f"all_{k}"] = min(n, SHOWN), n if n > SHOWN else 0
     text, _ = fit(lambda shown: template.render({**ctx, "shown": shown}), totals,
                   SUMMARY_CUTS, SUMMARY)  # fmt: skip
     return re.sub(r"\n{3,}", "\n\n", text).lstrip("\n")
+
+
+def incomplete(result: CheckResult) -> dict[str, Any] | None:
+    """Why the check is incomplete, for the words (None: it is complete)."""
+    if not result.incomplete:
+        return None
+    titles = {p.name: p.title for p in REGISTRY}
+    return {
+        "signal": result.interrupted,
+        "answered": result.answered,
+        "total": sum(result.counts.values()),
+        "refused": result.refused,
+        "cut_short": result.cut_short,
+        "down": [titles.get(k, k) for k in sorted(result.down)],
+    }
 
 
 def unified_diff(path: str, old: str, new: str) -> str:

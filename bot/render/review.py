@@ -17,6 +17,7 @@ from bot.check.providers import by_name, kind_of
 from bot.config import Config
 from bot.parse.markdown import Link
 from bot.render.display import is_stale
+from bot.render.severity import ORDER, WARNING, level
 from bot.render.status import StatusContext, render_note
 from bot.render.templating import environment, month
 
@@ -55,6 +56,12 @@ class Reviewed:
     @property
     def detail(self) -> str:
         return "; ".join(f.detail for f in self.findings)
+
+    @property
+    def level(self) -> str:
+        """Its annotation's level (`bot.render.severity`): its most severe finding's."""
+        return min((level(f.kind, f.blocking) for f in self.findings), key=ORDER.index,
+                   default=WARNING)  # fmt: skip
 
 
 @dataclass

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from bot.config import Config
+from bot.render.caps import SHOWN
 from bot.render.fit import Limit, fit
 from bot.render.report import requests_text
 from bot.render.review import Review
@@ -42,6 +43,7 @@ def _context(review: Review, cfg: Config) -> dict[str, Any]:
         "requests": requests_text(review.requests, result.counts) if result else "none",
         "notes": result.notes if result else [],
         "fail_on": cfg.review.fail_on,
+        "cap": SHOWN,  # the terminal's lists (`bot.render.caps`)
         "rules": {
             "dead_after": cfg.check.dead_after,
             "dead_after_days": f"{cfg.check.dead_after_days:g}",

@@ -1,7 +1,13 @@
 """The findings of a run as SARIF 2.1.0, for GitHub code scanning: one result per dead, moved,
-archived or stale link, exactly the items of the report's groups (so every output counts the
-same), at the line and columns of the URL in the list, with a fingerprint made of the rule and
-the link (never the line), so an alert survives edits around it and GitHub keeps one per link."""
+archived (and with `[sarif] stale = true`, stale) link, exactly the items of the report's
+groups (so every output counts the same), at the line and columns of the URL in the list,
+with a fingerprint made of the rule and the link (never the line), so an alert survives edits
+around it and GitHub keeps one per link.
+
+Levels are `bot.render.severity`'s, and the results come most severe first: GitHub keeps
+25,000 results of a run (and shows the first 5,000), so a log is cut there, the least
+severe first, and the run's `toolExecutionNotifications` says how many were left out. Stale
+links stay out by default: notes by the hundred would flood the Security tab."""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from bot import __version__, home
 from bot.check.model import CheckResult, Judgement
 from bot.config import Config
 from bot.render.groups import Item, groups
+from bot.render.severity import LEVELS, ORDER
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -23,6 +30,7 @@ SCHEMA_URI = (
 SRCROOT = "%SRCROOT%"
 # GitHub matches alerts across runs on this key; ours is the rule and the link, not the line.
 FINGERPRINT = "primaryLocationLineHash"
+MAX_RESULTS = 25_000  # what code scanning keeps of one run
 
 _DISABLE = (
     "To stop checking a link on purpose, put `<!-- awesome-monitor-disable-line -->` on its "
@@ -35,11 +43,14 @@ class Rule:
     group: str  # the field of `Groups` whose items are this rule's results
     id: str
     name: str
-    level: str  # error | warning | note
     short: str
     full: str
     help_text: str
     help_markdown: str
+
+    @property
+    def level(self) -> str:  # error | warning | note: `bot.render.severity`
+        return LEVELS[self.group]
 
     def descriptor(self) -> dict[str, Any]:
         return {
@@ -55,7 +66,7 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        "dead", "dead-link", "DeadLink", "error",
+        "dead", "dead-link", "DeadLink",
         "Dead link",
         "The link failed on several runs in a row, over several days: the page, repository, "
         "file or paper is gone.",
@@ -69,7 +80,7 @@ RULES: tuple[Rule, ...] = (
         "\n" + _DISABLE,
     ),
     Rule(
-        "moved", "moved-repository", "MovedRepository", "warning",
+        "moved", "moved-repository", "MovedRepository",
         "Moved repository",
         "The repository was renamed or transferred; its old address only redirects.",
         "Link the new address. awesome-monitor's pull request already does: merge it. Old "
@@ -80,7 +91,7 @@ RULES: tuple[Rule, ...] = (
         "in place: merging it closes this alert.",
     ),
     Rule(
-        "archived", "archived-repository", "ArchivedRepository", "warning",
+        "archived", "archived-repository", "ArchivedRepository",
         "Archived repository",
         "The repository is archived: read-only, no longer maintained by its owners.",
         "Keep the link if the project is still worth reading, and say it is archived (the "
@@ -91,7 +102,7 @@ RULES: tuple[Rule, ...] = (
         "- or link a maintained successor or fork, or remove the entry.",
     ),
     Rule(
-        "stale", "stale-repository", "StaleRepository", "note",
+        "stale", "stale-repository", "StaleRepository",
         "Stale repository",
         "The repository has had no commit for a long time (`[status] stale_after` days).",
         "Check that the project still works and is still worth listing; link a maintained "
@@ -112,11 +123,13 @@ def sarif_log(cfg: Config, result: CheckResult, artifact: str | Path) -> dict[st
     location = artifact_location(artifact)
     g = groups(result, cfg.status.stale_after)
     first = _first_verdicts(result.verdicts)
-    results = [
-        _result(i, rule, item, first[(item.line, item.url)], location)
-        for i, rule in enumerate(RULES)
-        for item in getattr(g, rule.group)
-    ]
+    found = [(i, rule, item) for i, rule in enumerate(RULES)
+             if rule.group != "stale" or cfg.sarif.stale
+             for item in getattr(g, rule.group)]  # fmt: skip
+    found.sort(key=lambda f: ORDER.index(f[1].level))  # stable: the list's order within a level
+    results = [_result(i, rule, item, first[(item.line, item.url)], location)
+               for i, rule, item in found[:MAX_RESULTS]]  # fmt: skip
+    left = len(found) - len(results)
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -133,10 +146,22 @@ def sarif_log(cfg: Config, result: CheckResult, artifact: str | Path) -> dict[st
                 },
                 # Link columns count characters (code points), as Python indexes a str.
                 "columnKind": "unicodeCodePoints",
+                "invocations": [_invocation(left)],
                 "results": results,
             }
         ],
     }
+
+
+def _invocation(left: int) -> dict[str, Any]:
+    """The run's invocation; when results were left out, a notification that says how many."""
+    out: dict[str, Any] = {"executionSuccessful": True}
+    if left:
+        text = (f"{left:,} more results are not in this log: code scanning keeps "
+                f"{MAX_RESULTS:,} results of a run (the least severe were left out; "
+                "`awesome-monitor check --json` lists every link)")  # fmt: skip
+        out["toolExecutionNotifications"] = [{"level": "warning", "message": {"text": text}}]
+    return out
 
 
 def artifact_location(artifact: str | Path) -> dict[str, str]:

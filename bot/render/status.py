@@ -56,6 +56,7 @@ class LinkStatus:
     version_date: str | None = None  # its month
     version_url: str | None = None  # its page, for a template that links it
     labels: tuple[str, ...] = ()  # "withdrawn", "gated", …
+    name: str | None = None  # what it is (`owner/name`), for a row that links several
 
 
 @dataclass
@@ -66,6 +67,7 @@ class RowSummary:
     paper: LinkStatus | None = None
     counts: dict[str, int] = field(default_factory=dict)
     links: int = 0
+    named: bool = False  # the row links several repositories: the cell names `main`'s
 
 
 def says_alive(link: Link) -> bool:
@@ -101,34 +103,39 @@ def durable(v: Judgement) -> bool:
 
 
 def link_status(v: Judgement, view: StatusContext) -> LinkStatus | None:
-    """The durable facts of one link, or None when it never had an answer."""
+    """The durable facts of one link that the list shows (`[status] show`), or None when
+    it never had an answer."""
     if not durable(v):
         return None
     provider = v.provider or ""
     official = is_official(v.link.text)
+    cfg = view.status
+    show = set(cfg.show)
     if v.verdict == Verdict.DEAD:
+        if "dead" not in show:  # the list says nothing of it (the PR and dashboard do)
+            return LinkStatus(provider, "alive", official)
         since = v.failing_since[:7] if v.failing_since else None
         return LinkStatus(provider, "dead", official, since=since)
     facts = shown_facts(v)
-    archived = facts.archived or v.verdict == Verdict.ARCHIVED
-    counts = tuple(_count(sym, n, view) for sym, n in facts.counts)
-    cfg = view.status
+    archived = (facts.archived or v.verdict == Verdict.ARCHIVED) and "archived" in show
+    counts = tuple(_count(sym, n, view) for sym, n in facts.counts) if "stars" in show else ()
+    version = facts.version if "version" in show else None
+    age = (activity(facts.activity, view.today, cfg.recent_days, cfg.stale_after)
+           or release_age(facts.release_date, view.today, cfg.stale_after))  # fmt: skip
     return LinkStatus(
         provider=provider,
         state="archived" if archived else "alive",
         official=official,
         counts=counts,
         main_count=facts.counts[0][1] if facts.counts else None,
-        activity=(
-            activity(facts.activity, view.today, cfg.recent_days, cfg.stale_after)
-            or release_age(facts.release_date, view.today, cfg.stale_after)
-        ),  # fmt: skip
-        release=facts.release,
+        activity=age if "activity" in show else "",
+        release=facts.release if "version" in show else None,
         archived=archived,
-        version=facts.version,
-        version_date=facts.version_date[:7] if facts.version_date else None,
-        version_url=facts.version_url if facts.version else None,
+        version=version,
+        version_date=facts.version_date[:7] if version and facts.version_date else None,
+        version_url=facts.version_url if version else None,
         labels=facts.labels,
+        name=facts.name,
     )
 
 
@@ -167,7 +174,8 @@ def summarise(verdicts: list[Judgement], view: StatusContext) -> RowSummary:
             counts["dead"] += 1
         elif s.archived:
             counts["archived"] += 1
-    return RowSummary(main=main, paper=paper, counts=counts, links=len(seen))
+    named = len({s.name or id(s) for s in repos}) > 1
+    return RowSummary(main=main, paper=paper, counts=counts, links=len(seen), named=named)
 
 
 def one_line(text: str) -> str:
@@ -202,6 +210,7 @@ def render_cell(env: Environment, verdicts: list[Judgement], view: StatusContext
         "paper": summary.paper,
         "counts": summary.counts,
         "links": summary.links,
+        "named": summary.named,
     }
     return escape_cell(one_line(env.get_template(CELL_TEMPLATE).render(**ctx)))
 

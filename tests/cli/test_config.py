@@ -23,13 +23,16 @@ def test_the_documented_example_is_the_defaults() -> None:
     defaults = config.Config()
     theirs = list(config.services.SECTIONS)  # each provider's own section
     assert {"github", "arxiv", "huggingface"} <= set(theirs)
-    for section in ("list", "check", *theirs, "status", "pr", "review"):
+    generic = [f.name for f in dataclasses.fields(defaults)
+               if dataclasses.is_dataclass(getattr(defaults, f.name))]  # fmt: skip
+    assert {"list", "check", "status", "pr", "review", "sarif"} <= set(generic)
+    for section in (*generic, *theirs):
         assert dataclasses.asdict(getattr(example, section)) == dataclasses.asdict(
             getattr(defaults, section)
         ), section
     documented = EXAMPLE.read_text(encoding="utf-8")
     tables = {t.split("]", 1)[0]: t for t in documented.split("\n[")[1:]}
-    for section in ("check", *theirs, "status", "pr", "review"):
+    for section in (*generic, *theirs):
         for f in dataclasses.fields(getattr(defaults, section)):
             assert f"\n{f.name} = " in tables[section] or f.name == "sections", (section, f.name)
 
@@ -98,3 +101,13 @@ def test_review_fail_on_takes_only_known_findings(tmp_path: Path) -> None:
         config.load(bad)
     bad.write_text("[review]\nfail_on = []\n")
     assert config.load(bad).review.fail_on == []
+
+
+def test_status_show_takes_only_known_parts(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[status]\nshow = ["stars", "star"]\n')
+    with pytest.raises(ConfigError, match="'status.show' has 'star' \\(did you mean 'stars'\\?\\); "
+                       "valid: stars, activity, archived, version, dead"):  # fmt: skip
+        config.load(bad)
+    bad.write_text('[status]\nshow = ["activity", "archived", "version", "dead"]\n')
+    assert "stars" not in config.load(bad).status.show

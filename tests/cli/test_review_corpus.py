@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.render.severity import COMMAND, NOTE, ORDER, WARNING, level
 from tests.conftest import corpus_files
 from tests.review_contribution import Expected, contribution, fixed, prepare
 from tests.review_world import ReviewWorld
@@ -32,9 +33,13 @@ def _check(run, cases: list[Expected]) -> None:  # noqa: ANN001
         if c.same_as:
             assert e["duplicate_of"] == {"url": c.same_as, "line": c.same_line}
     blocking = sorted(c.line for c in cases if c.blocking)
-    warnings = sorted(c.line for c in cases if c.kinds and not c.blocking)
+    # The others at their most severe finding's level (one severity: a stale one is a notice).
+    levels = [(c.line, min(map(level, c.kinds), key=ORDER.index)) for c in cases
+              if c.kinds and not c.blocking]  # fmt: skip
     assert sorted(line for line, _ in run.annotations("error")) == blocking
-    assert sorted(line for line, _ in run.annotations("warning")) == warnings
+    for lv in (WARNING, NOTE):
+        got = sorted(line for line, _ in run.annotations(COMMAND[lv]))
+        assert got == sorted(line for line, x in levels if x == lv), lv
     assert run.code == (1 if blocking else 0), run.err
 
 

@@ -187,16 +187,21 @@ def test_sample_table_gets_a_status_cell_for_every_row(sample: str) -> None:
     assert len(status) == 45 and all(status), status
     assert r.unmatched_rows == []
     row = dict(zip([rw.cells[0].text.strip() for rw in table.rows], status, strict=True))
-    # The official repository speaks for its row, even with fewer stars.
-    assert re.match(r"★ 1\.2k · stale since 2024 · v\d", row["PreActResNet"])
+    # The official repository speaks for its row, even with fewer stars; the row links
+    # several, so the cell names it.
+    assert re.match(r"`kaiminghe/resnet-1k-layers` ★ 1\.2k · stale since 2024 · v\d",
+                    row["PreActResNet"])  # fmt: skip
     # Else the most starred of the section.
     vgg_section = sample.split("### VGG")[1].split("###")[0]
     vgg = re.findall(r"\]\((https://github[^)]+)\)", vgg_section)
-    assert row["Vgg"].startswith(f"★ {format_stars(max(map(stars_of, vgg)))} ")
+    top = max(vgg, key=stars_of)
+    name = "/".join(top.split("/")[3:5]).lower()
+    assert row["Vgg"].startswith(f"`{name}` ★ {format_stars(stars_of(top))} ")
     # The paper's latest version (linked in the paper's note, not in the cell: rows that
     # name one section would repeat the link).
     assert re.search(r" · v\d( |$)", row["Vgg"]) and "](" not in row["Vgg"]
-    assert all(len(re.sub(r"\]\([^)]*\)", "]", c)) < 60 for c in status)
+    # Short, besides the name of the repository the figures are about (rows with several).
+    assert all(len(re.sub(r"\]\([^)]*\)|^`[^`]*` ", "]", c)) < 60 for c in status)
 
 
 def test_sample_every_code_and_pdf_line_gets_one_note(sample: str) -> None:
@@ -312,12 +317,12 @@ def test_readme_golden_lines(readme: str) -> None:
     j = src.index("| Name | Site |")
     assert out[j : j + 3] == src[j : j + 3]
     k = src.index("| Net | Top1 |")
-    assert out[k : k + 2] == [
-        f"| Net | Top1 | {mark}{' ' * 18} |",
-        "| :--- | ---: | " + "-" * 56 + " |",
+    assert out[k : k + 2] == [  # wider: the row links several repositories and names one
+        f"| Net | Top1 | {mark}{' ' * 34} |",
+        "| :--- | ---: | " + "-" * 72 + " |",
     ]
-    assert out[k + 2].startswith("| Zeta | 1.0 | ★ ")
-    assert out[k + 3] == "| Nowhere | 2.0 | " + " " * 56 + " |"
+    assert out[k + 2].startswith("| Zeta | 1.0 | `zeta/official` ★ ")
+    assert out[k + 3] == "| Nowhere | 2.0 | " + " " * 72 + " |"
     assert r.unmatched_rows == ["Nowhere"]
     # Notes: after each repo/paper link, not in headings, HTML, code or after web links; the
     # main link of a one-line list item gets it after the description (awesome-lint's list
@@ -401,7 +406,7 @@ def test_existing_column_and_notes_are_updated_not_duplicated(readme: str) -> No
     line = next(ln for ln in second.text.splitlines() if url in ln)
     assert line.endswith(f"- does alpha things. ✨ {NOTE_OPEN}dead since 2026-10{NOTE_CLOSE}")
     zeta = cells(second.text)[1][0]
-    assert re.fullmatch(r"★ \S+ · stale since 2024 · archived · v\d", zeta), zeta
+    assert re.fullmatch(r"`zeta/official` ★ \S+ · stale since 2024 · archived · v\d", zeta), zeta
     assert strip_bot(second.text, readme) == readme
     assert second.changed_lines == {
         n
@@ -510,10 +515,15 @@ def test_row_counts_and_official_label() -> None:
         archived={"https://github.com/u/arch1", "https://github.com/u/arch2"},
         dead={"https://github.com/u/gone"},
     )
-    assert cells(r.text) == [["★ 10 · stale since 2024 · 2 archived · 1 dead"]]
+    assert cells(r.text) == [["`o/small` ★ 10 · stale since 2024 · 2 archived · 1 dead"]]
     stars = {"https://github.com/u/big": 50_000, "https://github.com/o/small": 10}
     r = run(text.replace("official-tf", "unofficial-tf"), stars=stars)
-    assert cells(r.text)[0][0].startswith("★ 50k · ")
+    assert cells(r.text)[0][0].startswith("`u/big` ★ 50k · ")
+    # One repository: nothing to tell apart, no name.
+    one = "| Net | x |\n|---|---|\n| Foo | 1 |\n\n### Foo\n- [a](https://github.com/o/small)\n"
+    one += "- [b](https://github.com/u/gone)\n"
+    r = run(one, stars=stars, dead={"https://github.com/u/gone"})
+    assert cells(r.text) == [["★ 10 · stale since 2024 · 1 dead"]]
 
 
 def test_cells_escape_pipes_and_stay_on_one_line() -> None:
@@ -606,3 +616,45 @@ def test_a_row_is_named_by_its_own_cells_not_the_status() -> None:
     r = run(text)
     assert r.text.splitlines()[2].startswith("|  |  | v")
     assert rewrite_again(r, text).text == r.text
+
+
+SHOW_LIST = (
+    "# Shown\n\n"
+    "| Net | Code | Paper |\n|---|---|---|\n"
+    "| A | [a](https://github.com/a/a) [b](https://github.com/b/b) "
+    "| [p](https://arxiv.org/abs/1512.03385) |\n"
+    "\n- [Alpha](https://github.com/alpha/alpha) - Does alpha things.\n"
+    "- [Paper](https://arxiv.org/abs/1409.1556) - A paper.\n"
+    "- [Gone](https://github.com/gone/gone) - Gone.\n"
+    "- [Old](https://github.com/old/old) - Archived.\n"
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("hidden", ["stars", "activity", "archived", "version", "dead"])
+def test_status_show_leaves_out_one_part_and_keeps_the_rest(hidden: str) -> None:
+    doc = parse_list(SHOW_LIST)
+    verdicts = fake_verdicts(doc, dead={"https://github.com/gone/gone"},
+                             archived={"https://github.com/old/old"})  # fmt: skip
+    shown = {
+        "stars": "★", "activity": "stale since", "archived": "archived", "version": " v",
+        "dead": "dead since",
+    }  # fmt: skip
+    everything = rewrite(doc, verdicts, STATUS, environment(), TODAY).text
+    status = StatusConfig(show=[p for p in STATUS.show if p != hidden])
+    text = rewrite(doc, verdicts, status, environment(), TODAY).text
+    bot = "".join(m.group(0) for m in NOTE_RE.finditer(text))
+    bot += "".join(c for row in cells(text) for c in row)
+    everything_bot = "".join(m.group(0) for m in NOTE_RE.finditer(everything))
+    everything_bot += "".join(c for row in cells(everything) for c in row)
+    for part, word in shown.items():
+        assert word in everything_bot, part  # the list has every part by default
+        assert (word in bot) == (part != hidden), (part, bot)
+
+
+def test_a_list_without_stars_shows_no_count_anywhere() -> None:
+    status = StatusConfig(show=["activity", "archived", "version", "dead"])
+    r = run(SHOW_LIST, status=status, archived={"https://github.com/old/old"})
+    assert "★" not in r.text and "stale since" in r.text and "archived" in r.text
+    # The activity shown is still one of the row's repositories': the cell names it.
+    (row,) = cells(r.text)
+    assert row[0].startswith("`") and "★" not in row[0]

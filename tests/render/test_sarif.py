@@ -66,6 +66,7 @@ def test_check_sarif_is_valid_and_matches_the_report(
 ) -> None:
     assert Draft4Validator.check_schema(SCHEMA) is None
     monkeypatch.chdir(world.tmp)  # the list is ./README.md
+    world.configure("sarif", stale=True)  # every kind of finding (stale: only on request)
     run = world.run("check", "--dead-after", "1", "--sarif", "out.sarif")
     assert run.code == 0, run.err
     log = load(world.tmp / "out.sarif")
@@ -197,3 +198,58 @@ def test_outside_text_cannot_form_an_embedded_link() -> None:
     assert plain("Dead link: https://x.org/a (404).") == "Dead link: https://x.org/a (404)."
     assert plain("https://x.org/[a](1)") == "https://x.org/\\[a\\](1)"
     assert plain("a [b] c") == "a [b] c"
+
+
+def test_stale_links_stay_out_unless_asked_and_the_most_severe_come_first(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(world.tmp)
+    run = world.run("check", "--dead-after", "1", "--sarif", "out.sarif")
+    assert run.code == 0, run.err
+    found = results(load(world.tmp / "out.sarif"))
+    summary = run.report["summary"]
+    assert summary["stale"] > 100 and not [r for r in found if r["ruleId"] == "stale-repository"]
+    assert len(found) == summary["dead"] + summary["moved"] + summary["archived"]
+    order = {"error": 0, "warning": 1, "note": 2}
+    assert [order[r["level"]] for r in found] == sorted(order[r["level"]] for r in found)
+    (sarif_run,) = load(world.tmp / "out.sarif")["runs"]
+    assert sarif_run["invocations"] == [{"executionSuccessful": True}], "nothing left out"
+    # The annotations say the same levels: dead links are errors, moved and archived warnings.
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(world.tmp / "summary.md"))
+    run = world.run("check", "--dead-after", "1")
+    levels = Counter(line.split(" ", 1)[0] for line in run.out.splitlines()
+                     if line.startswith(("::error ", "::warning ", "::notice ")))  # fmt: skip
+    by_rule = Counter(r["level"] for r in found)
+    assert levels == Counter({"::error": by_rule["error"], "::warning": by_rule["warning"]})
+
+
+def test_a_big_list_keeps_the_25000_most_severe_results_and_says_how_many_are_left_out(
+    tmp_path: Path,
+) -> None:
+    from bot.check.model import CheckResult
+    from bot.check.state import State
+    from bot.config import Config
+    from bot.pipeline import parse_list
+    from bot.render.sarif import MAX_RESULTS, sarif_log
+    from tests.render.test_rewrite import fake_verdicts
+
+    n = 30_000  # 2,000 dead, 28,000 stale (stale asked for): more than code scanning keeps
+    text = "# Big\n\n" + "".join(f"- [p{i}](https://github.com/o{i}/p{i})\n" for i in range(n))
+    doc = parse_list(text)
+    dead = {lk.raw_url for lk in doc.links[::15]}
+    verdicts = fake_verdicts(doc, dead=dead)  # the others' last commit is 2024-03: stale
+    state = State(updated="2026-12-07T06:00:00Z")
+    cfg = Config()
+    cfg.sarif.stale = True
+    log = sarif_log(cfg, CheckResult(verdicts, state, {}), "README.md")
+    (sarif_run,) = log["runs"]
+    found = sarif_run["results"]
+    assert len(found) == MAX_RESULTS
+    assert [r["ruleId"] for r in found[: len(dead)]] == ["dead-link"] * len(dead)
+    assert {r["ruleId"] for r in found[len(dead) :]} == {"stale-repository"}
+    (note,) = sarif_run["invocations"][0]["toolExecutionNotifications"]
+    assert f"{n - MAX_RESULTS:,} more results are not in this log" in note["message"]["text"]
+    path = tmp_path / "big.sarif"
+    path.write_text(json.dumps(log), encoding="utf-8")
+    load(path)  # valid SARIF 2.1.0

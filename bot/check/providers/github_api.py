@@ -59,7 +59,8 @@ class RepoObservation:
     def facts(self) -> Facts:
         counts = (("★", self.stars),) if self.stars is not None else ()
         return Facts(counts=counts, activity=self.last_commit or self.pushed_at,
-                     archived=self.archived, archived_at=self.archived_at)  # fmt: skip
+                     archived=self.archived, archived_at=self.archived_at,
+                     name=self.full_name or self.repo)  # fmt: skip
 
     def report_fields(self, stale: bool) -> dict[str, Any]:
         if stale:

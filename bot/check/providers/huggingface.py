@@ -92,7 +92,8 @@ class HubObservation:
         # Activity is for code: a Space is an app's repository, but weights and datasets
         # are published once, so the age of their last change says nothing about them.
         activity = self.last_modified if self.repo_type == "space" else None
-        return Facts(counts=tuple(counts), activity=activity, labels=tuple(labels))
+        return Facts(counts=tuple(counts), activity=activity, labels=tuple(labels),
+                     name=self.repo_id)  # fmt: skip
 
 
 @dataclass

@@ -186,10 +186,11 @@ def test_models_datasets_spaces_and_papers_with_their_facts(hub: HubEmulator) ->
     model, dataset, space, paper = (obs_of(res, u) for u in urls)
     assert (model.outcome, model.http_status, model.moved_to) == (Outcome.OK, 200, None)
     assert model.last_modified == "2024-05-01T12:00:00.000Z"  # kept; activity is for code
-    assert model.facts() == Facts(counts=(("♥", 520), ("↓", 31_000)))
+    assert model.facts() == Facts(counts=(("♥", 520), ("↓", 31_000)), name="bigscience/bloomz")
     assert dataset.facts().counts == (("♥", 2_000), ("↓", 150_000))
     assert (space.outcome, space.downloads) == (Outcome.OK, None)
-    assert space.facts() == Facts(counts=(("♥", 4_300),), activity="2025-02-03T00:00:00.000Z")
+    assert space.facts() == Facts(counts=(("♥", 4_300),), activity="2025-02-03T00:00:00.000Z",
+                                  name="lmsys/chatbot-arena-leaderboard")  # fmt: skip
     assert (paper.outcome, paper.upvotes) == (Outcome.OK, 52)
     assert paper.title == "QLoRA: Efficient Finetuning"
     assert paper.facts().counts == (("▲", 52),)
