@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import argparse
 
-from bot.check.state import PULL, State
+from bot.check.state import DASHBOARD, PULL, State
 from bot.check.stop import Stop
 from bot.cli.remote import checked, say
 from bot.cli.show import finish
-from bot.pipeline import keep, pull_request_fate
+from bot.pipeline import dashboard_asks, keep, pull_request_fate
+from bot.publish import dashboard
 from bot.publish.platform import Platform
 from bot.publish.pull_request import Proposal, publish, sync
 
 
 def catch_up(platform: Platform, state: State) -> None:
-    """What became of the bot's last pull request, into the history."""
+    """What became of the bot's last pull request, and what the dashboard's ticked boxes
+    ask (read only when there is one), into the history."""
     pull_request_fate(state, sync(platform, state.record(PULL)))
+    dashboard_asks(state, dashboard.asks(platform, state.record(DASHBOARD)))
 
 
 def run(args: argparse.Namespace, stop: Stop) -> int:
