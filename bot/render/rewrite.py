@@ -370,7 +370,7 @@ def rewrite(
         r.table(table)
     r.notes()
     r.moved()
-    r.edits += asked.edits
+    r.edits = asked.joined(r.edits)
     r.result.held += asked.held
     return r.apply()
 

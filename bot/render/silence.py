@@ -32,6 +32,25 @@ class Silencing:
 
     edits: list[Edit] = field(default_factory=list)
     held: list[Held] = field(default_factory=list)
+    fell: set[str] = field(default_factory=set)  # what the silenced links showed: dead, archived
+
+    def joined(self, edits: list[Edit]) -> list[Edit]:
+        """The rewrite's edits with the silence's: a change that only follows from it (the
+        silenced line's note going, a table row no longer counting its dead or archived
+        link) is part of the silence, said under its reason, not as a link back alive."""
+        if not self.edits:
+            return edits
+        lines = {e.line for e in self.edits}
+        follows = {"revived"} if "dead" in self.fell else set()
+        follows |= {"unarchived"} if self.fell & {"archived", "moved"} else set()
+        out = []
+        for e in edits:
+            if e.line in lines and e.kind == "note":
+                e = dataclasses.replace(e, reason=REASON, text=TEXT)
+            elif e.kind == "cell" and e.reason in follows:
+                e = dataclasses.replace(e, reason=REASON)
+            out.append(e)
+        return out + self.edits
 
 
 def prepare(
@@ -62,6 +81,7 @@ def prepare(
              for lk, q in zip(doc.links, quiet, strict=True)]  # fmt: skip
     gone = {_key(lk) for lk, q in zip(doc.links, quiet, strict=True) if q}
     kept = [v for v in verdicts if _key(v.link) not in gone]
+    out.fell = {str(v.verdict) for v in verdicts if _key(v.link) in gone}
     return dataclasses.replace(doc, links=links), kept, out
 
 
