@@ -17,10 +17,11 @@ from bot.publish.pull_request import Proposal, publish, sync
 
 
 def catch_up(platform: Platform, state: State) -> None:
-    """What became of the bot's last pull request, and what the dashboard's ticked boxes
-    ask (read only when there is one), into the history."""
-    pull_request_fate(state, sync(platform, state.record(PULL)))
+    """What the dashboard's ticked boxes ask (read only when there is one), and what became
+    of the bot's last pull request, into the history. In that order: an un-decline box
+    still ticked on a body no run rewrote since never undoes a decline that came after."""
     dashboard_asks(state, dashboard.asks(platform, state.record(DASHBOARD)))
+    pull_request_fate(state, sync(platform, state.record(PULL)))
 
 
 def run(args: argparse.Namespace, stop: Stop) -> int:

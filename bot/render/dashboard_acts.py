@@ -1,7 +1,8 @@
 """What the dashboard shows beside the findings, so that it acts: the bot's open pull
 request, whether its silence boxes have a `pr` run to act on them, the boxes ticked
 before (kept while their item is there), and the declined changes in words a maintainer
-recognises, each with a box that has the next run propose it again."""
+recognises (most pressing first, as the pull request lists them), each with a box that
+has the next run propose it again."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.render.edits import Held, item_id
+from bot.render.pr_text import REASONS
 
 
 @dataclass(frozen=True)
@@ -52,4 +54,5 @@ def declined(held: list[Held], record: Mapping[str, Any]) -> list[Declined]:
             str(said.get("text", h.text)), pr if isinstance(pr, int) else None,
             day if isinstance(day, str) else None,
         ))  # fmt: skip
-    return sorted(out.values(), key=lambda d: (d.line, d.subject))
+    order = {reason: i for i, reason in enumerate(REASONS)}
+    return sorted(out.values(), key=lambda d: (order.get(d.reason, len(order)), d.line))

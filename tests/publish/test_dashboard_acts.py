@@ -15,7 +15,7 @@ import requests
 
 from bot.render.boxes import CHECK_NOW, SILENCE, UNDECLINE, asks, link_id, mark
 from bot.render.silence import MARK
-from tests.conftest import shared_dir
+from tests.conftest import SHARED
 from tests.gfm_oracle import render
 from tests.world import LIST_REPO, TOKEN, MakeWorld, World
 
@@ -154,3 +154,155 @@ def test_a_ticked_silence_box_has_the_next_pr_propose_the_disable_comment(wd: Wo
     assert VGG16 not in dash.body, "ignored like any disabled link: it leaves the dashboard"
     assert "**Pull request:** none is open" in dash.body
     assert "none" in run(wd, "pr"), "and nothing more is proposed for it"
+
+
+# -- declined changes ----------------------------------------------------------------------
+
+RESNET = "https://github.com/KaimingHe/resnet-1k-layers"
+
+
+def test_declined_changes_are_listed_in_words_and_a_box_proposes_one_again(wd: World) -> None:
+    r = repo(wd)
+    assert "opened #1" in run(wd, "pr")
+    r.merge_pull(1)
+    wd.github.scenario["KaimingHe/resnet-1k-layers"].archived = True  # an event
+    assert "opened #2" in run(wd, "pr")
+    proposed = diff(wd, r.pulls[2].head)
+    assert len(proposed) == 2  # the list item's note and the table row that names it
+    r.close_pull(2)  # declined
+
+    assert "opened #3" in run(wd, "issue")
+    dash = dashboard(wd)
+    # The history keeps what a maintainer needs to recognise each declined change.
+    kept = state(wd)["meta"]["declined"]
+    assert len(kept) == 2
+    for words in kept.values():
+        assert words["pr"] == 2 and re.fullmatch(r"\d{4}-\d\d-\d\d", words["day"])
+        assert words["reason"] == "archived" and "archived" in words["text"]
+        assert isinstance(words["line"], int) and words["subject"] in (RESNET, "PreActResNet")
+    declined = items(dash.body, "Declined (2)")
+    (item,) = [ln for ln in declined if f"`{RESNET}`" in ln]
+    (ident,) = [k for k, w in kept.items() if w["subject"] == RESNET]
+    day = kept[ident]["day"]
+    assert item.startswith(f"- [ ] {mark(UNDECLINE, ident)}line ")
+    assert item.endswith(f"archived (Newly archived; declined in [#2](../pull/2) on {day})")
+    assert "tick its box (the next run proposes it), or change the link" in dash.body
+    html = seen(dash.body)
+    assert "../pull/2" in html.hrefs and ident not in " ".join(html.text), "the id is hidden"
+    assert "**Pull request:** none is open" in dash.body
+
+    # The maintainer wants that one after all: the next pr proposes it again, and only it.
+    tick(wd, dash.number, mark(UNDECLINE, ident))
+    assert "opened #4" in run(wd, "pr")
+    ((old, new),) = diff(wd, r.pulls[4].head)
+    assert f"]({RESNET})" in new and "archived" in new and not new.startswith("|")
+    assert list(state(wd)["meta"]["declined"]) == [k for k in kept if k != ident]
+    assert "updated #3" in run(wd, "issue")
+    assert f"`{RESNET}`" not in "\n".join(items(dash.body, "Declined (1)"))
+    assert "[#4](../pull/4) is open" in dash.body
+
+    # The other one too; its pull request is closed again before any run rewrote the
+    # dashboard: the box still ticked there does not undo that newer decline.
+    (row,) = [k for k in kept if k != ident]
+    r.close_pull(4)
+    tick(wd, dash.number, mark(UNDECLINE, row))
+    assert "opened #5" in run(wd, "pr")
+    ((old, new),) = diff(wd, r.pulls[5].head)
+    assert new.startswith("|       PreActResNet") and "archived" in new
+    r.close_pull(5)
+    last = run(wd, "pr")
+    assert "nothing to act on" in last and "2 changes you declined" in last
+    assert sorted(r.pulls) == [1, 2, 4, 5], "no new pull request"
+    assert state(wd)["meta"]["declined"][row]["pr"] == 5
+
+
+# -- check now, and the open pull request ----------------------------------------------------
+
+
+def test_check_now_is_unticked_by_the_run_and_the_open_pr_is_linked(wd: World) -> None:
+    assert "opened #1" in run(wd, "pr")
+    assert "opened #2" in run(wd, "issue")
+    dash = dashboard(wd)
+    html = seen(dash.body)
+    assert "../pull/1" in html.hrefs and "#1" in html.text
+    assert "**Pull request:** [#1](../pull/1) is open" in dash.body
+    assert html.boxes[0] is False and "Check now" in " ".join(html.text)
+    tick(wd, dash.number, mark(CHECK_NOW))
+    assert asks(dash.body).check_now
+    # What the workflow's filter looks for is what GitHub saves when the box is ticked.
+    assert f"- [x] {mark(CHECK_NOW)}" in dash.body
+    assert "updated #2" in run(wd, "issue")
+    assert not asks(dash.body).check_now and f"- [ ] {mark(CHECK_NOW)}" in dash.body
+    assert dash.body == dash.body.replace("\r\n", "\n"), "rewritten whole"
+
+
+def test_pr_reads_no_issue_when_there_is_no_dashboard(wd: World) -> None:
+    before = wd.github.counts.copy()
+    assert "opened #1" in run(wd, "pr")
+    assert not [k for k in wd.github.counts - before if k.startswith("GET /repos/{o}/{r}/issues")]
+    assert "meta" in state(wd) and "dashboard" not in state(wd)["meta"]
+
+
+def test_an_old_body_s_ticks_ask_for_nothing() -> None:
+    """Before boxes acted, a tick meant "handled": such a body silences nothing."""
+    old = "### Dead links (1)\n\n- [x] line 7: `https://github.com/a/b` — gone\n"
+    assert asks(old) == asks("") and not asks(old).check_now
+
+
+# -- as GitHub renders it, on the sample and on Awesome-LLM ----------------------------------
+
+
+def _llm() -> str | None:
+    path = SHARED / "corpus" / "Hannibal046__Awesome-LLM.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+@pytest.mark.parametrize("which", ["sample", "llm"])
+def test_the_dashboard_as_github_renders_it(make_world: MakeWorld, which: str) -> None:
+    if which == "llm":
+        text = _llm()
+        if text is None:
+            pytest.skip("../shared/corpus is absent (a plain clone): Awesome-LLM not there")
+        w = make_world(text, web_cases=False, check_web=False)
+    else:
+        w = make_world(web_cases=False)
+    w.add_list_repo()
+    assert "opened #1" in run(w, "pr")
+    assert "opened #2" in run(w, "issue")
+    dash = dashboard(w)
+    body = dash.body
+    html = seen(body)
+    shown = " ".join(html.text)
+    # One box per dead, moved and archived item, plus "check now"; none elsewhere.
+    boxed = [ln for s in ("Dead links", "Moved repositories", "Archived repositories")
+             if f"### {s}" in body for ln in items(body, s)
+             if not ln.startswith("- …")]  # fmt: skip
+    assert boxed and len(html.boxes) == len(boxed) + 1 and not any(html.boxes)
+    for ln in boxed:
+        m = re.match(r"- \[ \] <!-- awesome-monitor-silence ([0-9a-f]{12}) -->line \d+: `", ln)
+        assert m, ln
+    assert "awesome-monitor-silence" not in shown and "awesome-monitor-check-now" not in shown
+    # The open pull request is a link; how to silence a link is said, visibly.
+    assert "../pull/1" in html.hrefs
+    assert "awesome-monitor-disable-line" in shown and "Check now" in shown
+    if "### Stale repositories" in body:
+        assert all(ln.startswith("- line ") or ln.startswith("- …")
+                   for ln in items(body, "Stale repositories"))  # fmt: skip
+
+    # The pull request closed unmerged: its items are declined, in words, most pressing first.
+    repo(w).close_pull(1)
+    assert "updated #2" in run(w, "issue")
+    body = dash.body
+    assert "**Pull request:** none is open" in body
+    (heading,) = re.findall(r"^### Declined \((\d+)\)$", body, re.M)
+    declined = [ln for ln in items(body, f"Declined ({heading})") if not ln.startswith("- …")]
+    assert 0 < len(declined) <= 25 and int(heading) >= len(declined)
+    assert all(re.match(r"- \[ \] <!-- awesome-monitor-undecline [0-9a-f]{16} -->line \d+: ", ln)
+               and ln.endswith(")") and "declined in [#1](../pull/1) on " in ln
+               for ln in declined)  # fmt: skip
+    assert "(Newly dead; declined in" in declined[0]
+    if int(heading) > 25:
+        assert f"- … and {int(heading) - 25:,} more" in body
+    html = seen(body)
+    assert html.hrefs.count("../pull/1") == len(declined)
+    assert len(html.boxes) == len(boxed) + 1 + len(declined)
