@@ -26,7 +26,8 @@ SCHEMA_VERSION = 1
 # The run-level records in `State.meta`, every one of them:
 NOTES = "notes"  # link URL → what its note showed when the list last had one
 # item id → {"day", "pr", "reason", "subject", "line", "text"}: the change a closed pull request
-# declined, in words a maintainer recognises (bounded: `bot.render.edits.words`); a bare
+# declined, in words a maintainer recognises (bounded: `bot.render.edits.words`, for at most
+# `bot.publish.pull_request.WORDS_KEPT` changes of a PR; the rest: day and PR); a bare
 # day in histories written before those words were kept
 DECLINED = "declined"
 DASHBOARD = "dashboard"  # the dashboard issue: {"number", "silence": [link ids ticked]}

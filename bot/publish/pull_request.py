@@ -47,6 +47,7 @@ from bot.render.rewrite import RewriteResult
 
 log = logging.getLogger(__name__)
 MAX_BRANCHES = 20  # fresh branches tried before giving up
+WORDS_KEPT = 1_000  # changes of one PR whose words the history keeps, should it be declined
 
 
 def fingerprint(items: list[str]) -> str:
@@ -109,6 +110,7 @@ def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> Publ
     if head is not None and MARKER not in head[1]:
         return _blocked(platform, pr, branch, head[0])
     said = {e.identity: words(e.reason, e.subject, e.line, e.text) for e in rw.actionable}
+    said = dict(list(said.items())[:WORDS_KEPT])  # bounded: the dashboard has the rest's
     remember = {"branch": branch, "items": items, "notes": rw.notes_after, "words": said}
     base = platform.base_sha()
     if pr is not None and read_meta(pr.body).get("fingerprint") == fp:

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from bot.render.boxes import CHECK_NOW, SILENCE, UNDECLINE, asks, link_id, mark
+from bot.render.edits import words
 from bot.render.silence import MARK
 from tests.conftest import SHARED
 from tests.gfm_oracle import render
@@ -176,10 +177,10 @@ def test_declined_changes_are_listed_in_words_and_a_box_proposes_one_again(wd: W
     # The history keeps what a maintainer needs to recognise each declined change.
     kept = state(wd)["meta"]["declined"]
     assert len(kept) == 2
-    for words in kept.values():
-        assert words["pr"] == 2 and re.fullmatch(r"\d{4}-\d\d-\d\d", words["day"])
-        assert words["reason"] == "archived" and "archived" in words["text"]
-        assert isinstance(words["line"], int) and words["subject"] in (RESNET, "PreActResNet")
+    for said in kept.values():
+        assert said["pr"] == 2 and re.fullmatch(r"\d{4}-\d\d-\d\d", said["day"])
+        assert said["reason"] == "archived" and "archived" in said["text"]
+        assert isinstance(said["line"], int) and said["subject"] in (RESNET, "PreActResNet")
     declined = items(dash.body, "Declined (2)")
     (item,) = [ln for ln in declined if f"`{RESNET}`" in ln]
     (ident,) = [k for k, w in kept.items() if w["subject"] == RESNET]
@@ -306,3 +307,11 @@ def test_the_dashboard_as_github_renders_it(make_world: MakeWorld, which: str) -
     html = seen(body)
     assert html.hrefs.count("../pull/1") == len(declined)
     assert len(html.boxes) == len(boxed) + 1 + len(declined)
+
+
+def test_the_words_kept_for_a_declined_change_are_bounded() -> None:
+    kept = words("dead", "https://example.com/" + "x" * 500, 7, "dead since 2026-12 " * 40)
+    assert kept["line"] == 7 and kept["reason"] == "dead"
+    assert len(kept["subject"]) == len(kept["text"]) == 200
+    assert kept["subject"].endswith("…") and kept["subject"].startswith("https://example.com/x")
+    assert len(json.dumps(words("new", "", 1, ""))) < 80
