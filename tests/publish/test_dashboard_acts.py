@@ -17,6 +17,7 @@ from bot.render.boxes import CHECK_NOW, SILENCE, UNDECLINE, asks, link_id, mark
 from bot.render.edits import words
 from bot.render.silence import MARK
 from tests.conftest import SHARED
+from tests.emulators.gitstore import Person
 from tests.gfm_oracle import render
 from tests.world import LIST_REPO, TOKEN, MakeWorld, World
 
@@ -24,7 +25,7 @@ STATE_BRANCH = "awesome-monitor/state"
 BRANCH = "awesome-monitor/status"
 # Dead with `--dead-after 1`, and linked on one line of the sample only.
 VGG16 = "https://github.com/keras-team/keras-applications/blob/master/keras_applications/vgg16.py"
-ARCHIVED = "https://github.com/amusi/awesome-object-detection"
+HUMAN = Person("Jane Maintainer", "jane@example.com", "2026-11-20T10:00:00Z")
 
 
 @pytest.fixture
@@ -315,3 +316,25 @@ def test_the_words_kept_for_a_declined_change_are_bounded() -> None:
     assert len(kept["subject"]) == len(kept["text"]) == 200
     assert kept["subject"].endswith("…") and kept["subject"].startswith("https://example.com/x")
     assert len(json.dumps(words("new", "", 1, ""))) < 80
+
+
+def test_a_tick_keeps_its_meaning_when_the_list_changes_around_it(wd: World) -> None:
+    r = repo(wd)
+    assert "opened #1" in run(wd, "pr")
+    r.merge_pull(1)
+    assert "opened #2" in run(wd, "issue")
+    dash = dashboard(wd)
+    tick(wd, dash.number, mark(SILENCE, link_id(VGG16)))
+    # The maintainer adds two entries near the top: every line below moves down by three.
+    text = r.file_text("README.md").replace("\n\n", "\n\n- [One](https://github.com/a/one)\n"
+                                            "- [Two](https://github.com/b/two)\n\n", 1)  # fmt: skip
+    wd.github.scenario.add("a/one", stars=10)
+    wd.github.scenario.add("b/two", stars=20)
+    r.git().commit_files(r.default_branch, {"README.md": text}, "two more", HUMAN)
+    assert "updated #2" in run(wd, "issue")
+    (line,) = [ln for ln in items(dash.body, "Dead links") if f"`{VGG16}`" in ln]
+    assert line.startswith(f"- [x] {mark(SILENCE, link_id(VGG16))}line 86: "), line
+    assert "opened #3" in run(wd, "pr")
+    silenced = [b for _, b in diff(wd, r.pulls[3].head) if MARK in b]
+    assert len(silenced) == 1 and f"]({VGG16}) {MARK}" in silenced[0]
+    assert r.file_text("README.md", r.pulls[3].head).splitlines()[85] == silenced[0]
