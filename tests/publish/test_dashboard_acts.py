@@ -14,7 +14,8 @@ import pytest
 import requests
 
 from bot.render.boxes import CHECK_NOW, SILENCE, UNDECLINE, asks, link_id, mark
-from bot.render.edits import words
+from bot.render.dashboard_acts import declined
+from bot.render.edits import Held, item_id, words
 from bot.render.silence import MARK
 from tests.conftest import SHARED
 from tests.emulators.gitstore import Person
@@ -338,3 +339,13 @@ def test_a_tick_keeps_its_meaning_when_the_list_changes_around_it(wd: World) -> 
     silenced = [b for _, b in diff(wd, r.pulls[3].head) if MARK in b]
     assert len(silenced) == 1 and f"]({VGG16}) {MARK}" in silenced[0]
     assert r.file_text("README.md", r.pulls[3].head).splitlines()[85] == silenced[0]
+
+
+def test_a_decline_kept_before_its_words_were_still_shows_with_its_day() -> None:
+    held = [Held("declined", "dead", VGG16, 83, "dead since 2026-12"),
+            Held("declined", "dead", VGG16, 83, "dead since 2026-12"),  # the same change twice
+            Held("deleted by hand", "new", VGG16, 83, "★ 1k")]  # fmt: skip
+    ident = item_id("dead", VGG16, "dead since 2026-12")
+    (d,) = declined(held, {ident: "2026-11-30"})
+    assert (d.ident, d.subject, d.line, d.text, d.pr, d.day) == (
+        ident, VGG16, 83, "dead since 2026-12", None, "2026-11-30")  # fmt: skip
