@@ -13,13 +13,14 @@ from bot import dates
 from bot.check.model import CheckResult
 from bot.check.providers import classify_links
 from bot.check.run import Progress, run_check
-from bot.check.state import DECLINED, NOTES, PULL, REFRESHED, State
+from bot.check.state import DASHBOARD, DECLINED, NOTES, PULL, REFRESHED, State
 from bot.check.stop import Stop
 from bot.check.store import Store
 from bot.config import Config
 from bot.parse.ignore import ignore_sections
 from bot.parse.markdown import Document, parse
 from bot.publish.platform import PublishOutcome
+from bot.render.boxes import Asks
 from bot.render.rewrite import Memory, RewriteResult, rewrite
 from bot.render.templating import environment
 
@@ -59,7 +60,9 @@ def evaluate(
     if result.incomplete:
         # Half an answer (a service lost, a signal) must not rewrite the list: statuses would flap.
         return Evaluation(doc, result, None)
-    memory = Memory(declined=frozenset(state.record(DECLINED)), notes=state.record(NOTES))
+    asked = state.record(DASHBOARD).get("silence")
+    memory = Memory(declined=frozenset(state.record(DECLINED)), notes=state.record(NOTES),
+                    silence=frozenset(x for x in asked or () if isinstance(x, str)))  # fmt: skip
     rewritten = rewrite(doc, result.verdicts, cfg.status, environment(cfg.templates), result.day,
                         memory)  # fmt: skip
     remember_notes(result.state, doc, rewritten)
@@ -121,8 +124,10 @@ def pull_request_fate(state: State, fate: str | None) -> None:
     elif fate == "closed":
         declined = state.meta.setdefault(DECLINED, {})
         day = (state.updated or "")[:10] or None
+        said = last.get("words") if isinstance(last.get("words"), dict) else {}
         for item in last.get("items") or []:
-            declined.setdefault(item, day)
+            words = said.get(item) if isinstance(said.get(item), dict) else {}
+            declined.setdefault(item, {**words, "day": day, "pr": last.get("number")})
     state.meta[PULL] = {k: v for k, v in last.items() if k == "branch"}
 
 
@@ -136,3 +141,28 @@ def remember_notes(state: State, doc: Document, rw: RewriteResult) -> None:
     notes.update(rw.notes_seen)
     if notes or before:
         state.meta[NOTES] = dict(sorted(notes.items()))
+
+
+def dashboard_asks(state: State, asks: Asks | None) -> None:
+    """What the dashboard's ticked boxes ask (`None`: there is no open dashboard), into the
+    history before the check: the links to silence (the rewrite proposes their disable
+    comment), and the declined changes to propose again (no longer declined)."""
+    record = state.record(DASHBOARD)
+    if asks is None:
+        record.pop("silence", None)
+        return
+    state.meta[DASHBOARD] = {**record, "silence": sorted(asks.silence)}
+    declined = state.record(DECLINED)
+    for item in asks.undecline:
+        declined.pop(item, None)
+
+
+def keep_dashboard(store: Store, ev: Evaluation, number: int | None) -> None:
+    """Where the dashboard issue is, so that `pr` reads its boxes (one request); saved
+    again only when it is news."""
+    state = ev.result.state
+    record = state.record(DASHBOARD)
+    if number is None or record.get("number") == number:
+        return
+    state.meta[DASHBOARD] = {**record, "number": number}
+    store.save(state)

@@ -25,7 +25,12 @@ from bot.files import atomic_write
 SCHEMA_VERSION = 1
 # The run-level records in `State.meta`, every one of them:
 NOTES = "notes"  # link URL → what its note showed when the list last had one
-DECLINED = "declined"  # item id → the day a closed pull request declined it
+# item id → {"day", "pr", "reason", "subject", "line", "text"}: the change a closed pull request
+# declined, in words a maintainer recognises (bounded: `bot.render.edits.words`, for at most
+# `bot.publish.pull_request.WORDS_KEPT` changes of a PR; the rest: day and PR); a bare
+# day in histories written before those words were kept
+DECLINED = "declined"
+DASHBOARD = "dashboard"  # the dashboard issue: {"number", "silence": [link ids ticked]}
 PULL = "pr"  # the bot's pull request: {"branch", "number", "items", "notes"}
 REFRESHED = "refreshed"  # when the list last got every drift (ISO date)
 INTERRUPTED = "interrupted"  # the last save came from a stopped run: {"at", "by", "answered", "of"}

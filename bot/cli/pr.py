@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import argparse
 
-from bot.check.state import PULL, State
+from bot.check.state import DASHBOARD, PULL, State
 from bot.check.stop import Stop
 from bot.cli.remote import checked, say
 from bot.cli.show import finish
-from bot.pipeline import keep, pull_request_fate
+from bot.pipeline import dashboard_asks, keep, pull_request_fate
+from bot.publish import dashboard
 from bot.publish.platform import Platform
 from bot.publish.pull_request import Proposal, publish, sync
 from bot.render.done import DRY_RUN
 
 
 def catch_up(platform: Platform, state: State) -> None:
-    """What became of the bot's last pull request, into the history."""
+    """What the dashboard's ticked boxes ask (read only when there is one), and what became
+    of the bot's last pull request, into the history. In that order: an un-decline box
+    still ticked on a body no run rewrote since never undoes a decline that came after."""
+    dashboard_asks(state, dashboard.asks(platform, state.record(DASHBOARD)))
     pull_request_fate(state, sync(platform, state.record(PULL)))
 
 

@@ -5,11 +5,15 @@ list for maintainers who do not want pull requests.
   the open issues, whoever opened it; if there are several, the oldest is kept and the
   others are closed as duplicates (with a comment that says so, and without the marker).
   Never a second one.
-- Its body lists the durable findings (dead, moved, archived, stale, malformed), each with
-  its line and a checkbox, plus a short "not checked this run" section; failing-not-dead
-  and unknown links are not findings. The body is a function of the findings (no run
-  date, no run count), so an unchanged run sends nothing; a box a maintainer ticked stays
-  ticked while its link stays in its section.
+- Its body links the bot's open pull request and lists the durable findings (dead, moved,
+  archived, stale, malformed) with their lines, plus a short "not checked this run"
+  section; failing-not-dead and unknown links are not findings. The body is a function of
+  the findings (no run date, no run count), so an unchanged run sends nothing.
+- Its boxes act (`bot.render.boxes`): a dead, moved or archived link's box, once ticked,
+  has the next `pr` run propose its disable comment (`asks` reads them, one request), and
+  stays ticked while the link is listed; "check now" runs the workflow at once (its
+  `on: issues` trigger), and every rewrite unticks it; a declined change's box has the
+  next run propose it again.
 - Nothing left: a comment, then closed (completed) with a body that says so. A closed
   dashboard is reopened (as Renovate reopens its own) when a finding turns up that its
   body did not show: so one the bot closed comes back with the next finding, and one a
@@ -19,7 +23,8 @@ list for maintainers who do not want pull requests.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from github.Issue import Issue
@@ -27,9 +32,13 @@ from github.Issue import Issue
 from bot.check.model import CheckResult
 from bot.config import Config
 from bot.publish.platform import Platform, PublishOutcome
+from bot.render import boxes
+from bot.render.boxes import Asks
+from bot.render.dashboard_acts import Acts
 from bot.render.dashboard_text import (
     CLOSE_NOTE,
     FINDINGS,
+    KIND,
     WOULD,
     Texts,
     duplicate_note,
@@ -39,13 +48,33 @@ from bot.render.dashboard_text import (
     render,
 )
 from bot.render.groups import groups
-from bot.render.meta import META_RE
+from bot.render.meta import META_RE, read_meta
+
+
+def asks(platform: Platform, record: Mapping[str, Any]) -> Asks | None:
+    """What the ticked boxes of the list's dashboard ask (`record`: what the history knows
+    of it), read with one request, and only when there is a dashboard; None when there is
+    none open."""
+    number = record.get("number")
+    if not isinstance(number, int):
+        return None
+    issue = platform.get_issue(number)
+    if issue is None or issue.state != "open" or read_meta(issue.body).get("kind") != KIND:
+        return None
+    return boxes.asks(issue.body)
 
 
 def publish(
-    platform: Platform, cfg: Config, path: str, result: CheckResult, dry_run: bool
+    platform: Platform,
+    cfg: Config,
+    path: str,
+    result: CheckResult,
+    dry_run: bool,
+    acts: Acts | None = None,
 ) -> PublishOutcome:
-    """Open, update, leave, close or reopen the list's dashboard issue (module docstring)."""
+    """Open, update, leave, close or reopen the list's dashboard issue (module docstring).
+    `acts`: the open pull request and the declined changes; the boxes ticked before are
+    read from the issue's body."""
     g = groups(result, cfg.status.stale_after)
     wanted = any(getattr(g, key) for key in FINDINGS)
     found = platform.find_issues("open", _ours(path))
@@ -58,8 +87,8 @@ def publish(
         closed = last[0] if last else None
     previous = current or closed
     old = previous.body if previous else None
-    texts = render(cfg, path, result, g, platform.default, listed(old, ticked_only=True),
-                   clean=not wanted)  # fmt: skip
+    acts = replace(acts or Acts(), silence=boxes.asks(old).silence)
+    texts = render(cfg, path, result, g, platform.default, acts, clean=not wanted)
     action = _decide(current, closed, texts, wanted)
     if dry_run:
         _print_dry_run(texts, action, previous, duplicates)

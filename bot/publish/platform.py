@@ -336,6 +336,16 @@ class Platform:
                 found.append(issue)
         return found
 
+    @_translated("reading the dashboard issue")
+    def get_issue(self, number: int) -> Issue | None:
+        """Issue `number` (one request), or None when it is gone."""
+        try:
+            return self.repo.get_issue(number)
+        except GithubException as exc:
+            if exc.status in (404, 410):
+                return None
+            raise
+
     @_translated("opening the dashboard issue")
     def create_issue(self, title: str, body: str, labels: list[str]) -> Issue:
         return self._write(self.repo.create_issue, title=clip_title(title), body=clip(body, BODY),

@@ -39,6 +39,7 @@ from bot.check.model import CheckResult
 from bot.config import Config
 from bot.errors import PublishError
 from bot.publish.platform import MARKER, Platform, PublishOutcome
+from bot.render.edits import words
 from bot.render.meta import read_meta
 from bot.render.pr_text import CLOSED_NOTE, Texts, blocked_note, render
 from bot.render.report import unified_diff
@@ -46,6 +47,7 @@ from bot.render.rewrite import RewriteResult
 
 log = logging.getLogger(__name__)
 MAX_BRANCHES = 20  # fresh branches tried before giving up
+WORDS_KEPT = 1_000  # changes of one PR whose words the history keeps, should it be declined
 
 
 def fingerprint(items: list[str]) -> str:
@@ -107,7 +109,9 @@ def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> Publ
         return _nothing_to_act_on(platform, pr, rw, branch)
     if head is not None and MARKER not in head[1]:
         return _blocked(platform, pr, branch, head[0])
-    remember = {"branch": branch, "items": items, "notes": rw.notes_after}
+    said = {e.identity: words(e.reason, e.subject, e.line, e.text) for e in rw.actionable}
+    said = dict(list(said.items())[:WORDS_KEPT])  # bounded: the dashboard has the rest's
+    remember = {"branch": branch, "items": items, "notes": rw.notes_after, "words": said}
     base = platform.base_sha()
     if pr is not None and read_meta(pr.body).get("fingerprint") == fp:
         remember["number"] = pr.number

@@ -1,7 +1,8 @@
-"""The words of the dashboard issue: its title and body (every durable finding with its line
-and a checkbox, fitted to GitHub's limits), the notes the bot leaves when it closes one, and
-the reading back of a body: which boxes a maintainer ticked, whether an issue is the list's
-dashboard."""
+"""The words of the dashboard issue: its title and body (the bot's open pull request, every
+durable finding with its line, a box that silences each dead, moved or archived link, a
+"check now" box, the declined changes with a box each; fitted to GitHub's limits), the
+notes the bot leaves when it closes one, and the reading back of a body: which findings it
+lists, whether an issue is the list's dashboard (its boxes: `bot.render.boxes`)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ from typing import Any
 from bot.check.model import CheckResult
 from bot.config import Config
 from bot.render import caps
+from bot.render.boxes import CHECK_NOW, SILENCE, UNDECLINE, link_id, mark
+from bot.render.dashboard_acts import Acts
 from bot.render.fit import BODY, clip_title, fit
 from bot.render.groups import Groups, tally
 from bot.render.meta import meta_comment, read_meta
+from bot.render.pr_text import REASONS
 from bot.render.report import counted
+from bot.render.silence import MARK
 from bot.render.templating import environment, inline_code
 
 KIND = "dashboard"
@@ -30,14 +35,16 @@ HEADINGS = {
     "not_checked": "Not checked this run",
 }
 FINDINGS = ("dead", "moved", "archived", "stale", "malformed")  # what keeps it open
+BOXED = ("dead", "moved", "archived")  # a box silences the link (`bot.render.boxes`)
 # What gives way first when the body would pass GitHub's 65,536 characters.
 CUTS = (
-    ("not_checked", 0), ("stale", 0), ("malformed", 20), ("archived", 20), ("moved", 20),
-    ("dead", 20), ("malformed", 0), ("archived", 0), ("moved", 0), ("dead", 0),
+    ("not_checked", 0), ("stale", 0), ("declined", 0), ("malformed", 20), ("archived", 20),
+    ("moved", 20), ("dead", 20), ("malformed", 0), ("archived", 0), ("moved", 0), ("dead", 0),
 )  # fmt: skip
 
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)(?:\s+\(\d+\))?\s*$")
-_ITEM = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s.*?`([^`]*)`")
+# An item of a section: with a box (and its hidden id) or without one.
+_ITEM = re.compile(r"^\s*[-*+]\s+(?:\[([ xX])\]\s*(?:<!--[^>]*-->)?)?\s*line \d+: `([^`]*)`")
 
 CLOSE_NOTE = (
     "Nothing is left to act on: every link this issue listed is fixed, gone from the list, "
@@ -65,8 +72,8 @@ def is_dashboard(body: str | None, path: str) -> bool:
     return meta.get("kind") == KIND and meta.get("path", path) == path
 
 
-def listed(body: str | None, ticked_only: bool = False) -> set[tuple[str, str]]:
-    """(section, url as the code filter wrote it) of the checkbox items of a body."""
+def listed(body: str | None) -> set[tuple[str, str]]:
+    """(section, url as the code filter wrote it) of the findings a body lists."""
     by_title = {title: key for key, title in HEADINGS.items()}
     section, out = "", set()
     for line in normalized(body).splitlines():
@@ -75,7 +82,7 @@ def listed(body: str | None, ticked_only: bool = False) -> set[tuple[str, str]]:
             section = by_title.get(heading.group(1).strip(), "")
             continue
         item = _ITEM.match(line)
-        if item and section and (item.group(1) != " " or not ticked_only):
+        if item and section:
             out.add((section, item.group(2)))
     return out
 
@@ -91,13 +98,16 @@ def render(
     result: CheckResult,
     g: Groups,
     base: str,
-    ticked: set[tuple[str, str]],
+    acts: Acts,
     clean: bool,
 ) -> Texts:
     env = environment(cfg.templates)
+    ids = {v.link.raw_url: link_id(v.link.url) for v in result.verdicts}
 
-    def is_ticked(key: str, url: str) -> bool:
-        return (key, inline_code(url)) in ticked
+    def silence_box(url: str) -> str:
+        """A silence box, ticked as it was, with its hidden id (the link's)."""
+        ident = ids.get(url) or link_id(url)
+        return f"[{'x' if ident in acts.silence else ' '}] {mark(SILENCE, ident)}"
 
     ctx: dict[str, Any] = {
         "path": path,
@@ -106,7 +116,13 @@ def render(
         "summary": tally(result, g),
         "counted": counted(result.counts),
         "headings": HEADINGS,
-        "ticked": is_ticked,
+        "boxed": BOXED if acts.proposes else (),
+        "silence_box": silence_box,
+        "acts": acts,
+        "declined_box": lambda ident: f"[ ] {mark(UNDECLINE, ident)}",
+        "check_now": f"[ ] {mark(CHECK_NOW)}",
+        "disable": MARK,
+        "reasons": REASONS,
         "clean": clean,
         "stale_after": cfg.status.stale_after,
         "meta": meta_comment({"kind": KIND, "path": path}),
@@ -114,6 +130,7 @@ def render(
     title = clip_title(env.get_template("issue_title.txt.j2").render(ctx).strip())
     template = env.get_template("issue_body.md.j2")
     totals = {key: min(len(getattr(g, key)), caps.SHOWN) for key in HEADINGS}  # fewer to fit
+    totals["declined"] = min(len(acts.declined), caps.SHOWN)
     body, most = fit(lambda shown: template.render({**ctx, "shown": shown}), totals, CUTS, BODY)
     shown = set() if clean else {
         (key, inline_code(i.url)) for key in FINDINGS for i in getattr(g, key)[: most[key]]

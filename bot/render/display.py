@@ -147,4 +147,4 @@ def change_reason(old: ShownText, new: ShownText) -> str | None:
 
 
 ACTIONABLE = frozenset({"new", "dead", "revived", "archived", "unarchived", "new version",
-                        "withdrawn", "moved"})  # fmt: skip
+                        "withdrawn", "moved", "silenced"})  # fmt: skip

@@ -25,15 +25,30 @@ def note_key(text: str) -> str:
     return json.dumps(list(ShownText.read(text).actionable()))
 
 
+WORDS = 200  # most characters of a subject or a text kept for a declined change
+
+
+def words(reason: str, subject: str, line: int, text: str) -> dict[str, str | int]:
+    """A change in words a maintainer recognises (line, link or row, what it shows), as
+    the history keeps it for a declined change: bounded, whatever the list holds."""
+
+    def cut(s: str) -> str:
+        return s if len(s) <= WORDS else s[: WORDS - 1] + "…"
+
+    return {"reason": reason, "subject": cut(subject), "line": line, "text": cut(text)}
+
+
 @dataclass(frozen=True)
 class Memory:
     """What people decided before, which this rewrite respects: the changes of pull
     requests closed without merging (`declined`, by `item_id`), and what each link's note
     showed when the list last had one (`notes`: URL → `note_key`), so a note the
-    maintainer deleted is not written back until the link's state changes."""
+    maintainer deleted is not written back until the link's state changes; the links a
+    maintainer asked to silence on the dashboard (`silence`: `bot.render.boxes.link_id`)."""
 
     declined: frozenset[str] = frozenset()
     notes: Mapping[str, str] = field(default_factory=dict)
+    silence: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -52,7 +67,7 @@ class Edit:
     start: int  # span in the input text
     end: int
     new: str
-    kind: str  # cell | note | url | url_text
+    kind: str  # cell | note | url | url_text | comment
     line: int  # 1-based line (the same in input and output)
     reason: str  # see the module docstring
     subject: str = ""  # the link's URL, or the table row's name

@@ -26,6 +26,7 @@ REASONS = {
     "withdrawn": "Withdrawn papers",
     "revived": "Back alive (the dead flag is removed)",
     "unarchived": "No longer archived",
+    "silenced": "Silenced at your request (ticked on the dashboard; every link of the line)",
     "new": "First status",
     "drift": "Riding along: rounded counts and activity that moved",
     "removed": "Notes removed (the link no longer has one)",
@@ -63,7 +64,7 @@ def changes(rewritten: RewriteResult) -> dict[str, list[Change]]:
 
 
 def _shown(e: Edit) -> str:
-    return e.text if e.kind in ("cell", "note") else f"now {e.text}"
+    return e.text if e.kind in ("cell", "note", "comment") else f"now {e.text}"
 
 
 def render(

@@ -38,6 +38,7 @@ from bot.parse.markdown import (
     Table,
     owned_column,
 )
+from bot.render import silence
 from bot.render.columns import Column, aligned, header_for, padded, width
 from bot.render.display import ACTIONABLE, ShownText, change_reason
 from bot.render.edits import Edit, Held, Memory, RewriteResult, item_id, note_key
@@ -363,11 +364,14 @@ def rewrite(
 ) -> RewriteResult:
     """The document with the bot's status written in: see the module docstring. Verdicts
     for links the document does not hold are ignored; what `memory` holds is respected."""
+    doc, verdicts, asked = silence.prepare(doc, verdicts, memory or Memory())
     r = _Rewriter(doc, verdicts, status, env, today or datetime.now(UTC), memory or Memory())
     for table in doc.tables:
         r.table(table)
     r.notes()
     r.moved()
+    r.edits = asked.joined(r.edits)
+    r.result.held += asked.held
     return r.apply()
 
 

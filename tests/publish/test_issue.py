@@ -4,6 +4,7 @@ GitHub emulator (which serves issues the way PyGithub meets them on GitHub)."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -66,7 +67,9 @@ def test_first_run_opens_one_issue_with_the_findings(world: World) -> None:
                     "### Archived repositories (1)", "### Stale repositories ("):  # fmt: skip
         assert heading in dash.body
     moved = line_of(dash.body, "https://github.com/terryum/awesome-deep-learning-papers", "Moved")
-    assert moved.startswith("- [ ] line 7: ") and "now https://github.com/terryum-org/" in moved
+    # No `pr` run for this list: no silence box (it would do nothing), the comment to add.
+    assert moved.startswith("- line 7: ") and "now https://github.com/terryum-org/" in moved
+    assert "add `<!-- awesome-monitor-disable-line -->` at the end of its line" in dash.body
     # Failing-not-dead and unknown links are not findings; no run date in the body.
     assert "/challenge" not in dash.body and "failure 1" not in dash.body
     # The list is never rewritten; the state is saved on its branch.
@@ -89,14 +92,16 @@ def test_second_run_with_the_same_findings_changes_nothing(world: World) -> None
 
 
 def test_a_new_dead_link_updates_the_same_issue_and_keeps_ticks(world: World) -> None:
+    # `pr` runs for this list too: dead, moved and archived links get a silence box.
+    assert world.run("pr", "--repo", LIST_REPO, "--dead-after", "1").code == 0
     assert issue(world).code == 0
     (dash,) = spec(world).issues.values()
     archived = "https://github.com/amusi/awesome-object-detection"
     stale = "https://github.com/ry/tensorflow-resnet"
-    # The maintainer ticks two boxes in GitHub's editor (which saves CRLF line endings).
-    for url, section in ((archived, "Archived"), (stale, "Stale")):
-        line = line_of(dash.body, url, section)
-        dash.body = dash.body.replace(line, line.replace("- [ ]", "- [x]", 1))
+    assert line_of(dash.body, stale, "Stale").startswith("- line "), "no box that does nothing"
+    # The maintainer ticks a box in GitHub's editor (which saves CRLF line endings).
+    line = line_of(dash.body, archived, "Archived")
+    dash.body = dash.body.replace(line, line.replace("- [ ]", "- [x]", 1))
     dash.body = dash.body.replace("\n", "\r\n")
     before = world.github.counts.copy()
     assert issue(world).code == 0
@@ -111,9 +116,10 @@ def test_a_new_dead_link_updates_the_same_issue_and_keeps_ticks(world: World) ->
     assert issue_writes(world, before) == {"PATCH /repos/{o}/{r}/issues/{n}": 1}
     assert list(spec(world).issues) == [dash.number]
     assert "### Dead links (7)" in dash.body  # the repository and a file in it
-    assert line_of(dash.body, f"https://github.com/{VICTIM}", "Dead").startswith("- [ ] line 103")
+    dead = line_of(dash.body, f"https://github.com/{VICTIM}", "Dead")
+    assert re.match(r"- \[ \] <!-- awesome-monitor-silence [0-9a-f]{12} -->line 103: ", dead)
     assert line_of(dash.body, archived, "Archived").startswith("- [x] ")
-    # Same link, another section: a new finding, not ticked.
+    # Another link: its own box, not ticked.
     assert line_of(dash.body, stale, "Archived").startswith("- [ ] ")
     assert f"`{stale}`" not in dash.body.split("### Stale")[1]
 
@@ -219,13 +225,13 @@ def test_same_escaping_as_the_pull_request(make_world: MakeWorld) -> None:
     moved = line_of(dash.body, "https://github.com/gamma/three", "Moved")
     assert moved.endswith("— now https://github.com/gamma\\_org/three\\_x")  # md
     ssh = line_of(dash.body, "git@github.com:alpha/one.git", "Malformed")  # code
-    assert ssh.startswith("- [ ] line 6: ") and "use https://github.com/alpha/one" in ssh
+    assert ssh.startswith("- line 6: ") and "use https://github.com/alpha/one" in ssh
 
 
 def test_dry_run_prints_and_writes_nothing(world: World) -> None:
     run = issue(world, "--dry-run")
     assert run.code == 0, run.err
-    assert "title: Link dashboard: README.md" in run.out and "- [ ] line 7: " in run.out
+    assert "title: Link dashboard: README.md" in run.out and "- line 7: " in run.out
     assert "would open the dashboard issue" in run.out
     repo = spec(world)
     assert repo.issues == {} and set(repo.branches()) == {repo.default_branch}
