@@ -15,8 +15,8 @@ from bot.cli.show import finish
 from bot.pipeline import keep, keep_dashboard
 from bot.publish import dashboard
 from bot.publish.platform import ISSUE_NEEDS
-from bot.render.done import DRY_RUN
 from bot.render.dashboard_acts import Acts, declined
+from bot.render.done import DRY_RUN
 
 
 def run(args: argparse.Namespace, stop: Stop) -> int:

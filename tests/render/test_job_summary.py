@@ -203,10 +203,10 @@ def test_the_same_cap_in_the_terminal_the_summary_and_the_dashboard(
     _, _, _ = summarised(wd, "issue", "--repo", LIST_REPO, *DEAD_AFTER)
     (issue,) = wd.github.scenario[LIST_REPO].issues.values()
     body = issue.body.split("### Stale repositories", 1)[1].split("\n### ", 1)[0]
-    boxes = re.findall(r"^- \[ \] line \d+: `", body, re.M)
+    items = re.findall(r"^- (?:\[[ x]\] .*?)?line \d+: `", body, re.M)  # stale: no box
     more = re.search(r"^- … and ([\d,]+) more: this run's job summary in the Actions tab lists "
                      r"every one, in its collapsed list$", body, re.M)  # fmt: skip
-    dashboard = (len(boxes), int(more.group(1)))
+    dashboard = (len(items), int(more.group(1)))
 
     assert terminal == summary == dashboard == (SHOWN, rest)
 
