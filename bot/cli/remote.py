@@ -80,7 +80,10 @@ def _checked(args: argparse.Namespace, command: str, stop: Stop, needs: str | No
             raise InputError(f"{path}: not found on {args.repo}@{platform.default}")
         store = BranchStore(platform, cfg.pr.state_branch, saves=not args.dry_run)
         caught_up = (lambda state: catch_up(platform, state)) if catch_up else None
-        with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
+        with (
+            actions.LazyGroup("Checking links") as fold,
+            progress_ticker(args.quiet, fold.open) as ticker,
+        ):
             ev = check_list(store, text, cfg, ticker, stop=stop, catch_up=caught_up)
         if ev.result.interrupted:
             what = "nothing written (dry run)"
@@ -96,7 +99,17 @@ def _checked(args: argparse.Namespace, command: str, stop: Stop, needs: str | No
 
 def say(what: str, outcome: PublishOutcome, quiet: bool) -> None:
     if not quiet:
-        print(f"{what}: {outcome.action}"
-              + (f" #{outcome.number}" if outcome.number else "")
-              + (f" ({outcome.url})" if outcome.url else "")
-              + (f": {outcome.detail}" if outcome.detail else ""))  # fmt: skip
+        print(closing_line(what, outcome))
+
+
+def closing_line(what: str, outcome: PublishOutcome) -> str:
+    """What became of the pull request or the issue, as one sentence: `pull request #3
+    opened (URL)`, `no pull request: nothing to act on`, `dry run: nothing was written to
+    GitHub`."""
+    if outcome.action == "none" and outcome.detail.startswith("dry run"):
+        return f"dry run: nothing was written to GitHub (no {what} opened, updated or closed)"
+    if outcome.action == "none":
+        return f"no {what}: {outcome.detail or 'nothing to act on'}"
+    number = f" #{outcome.number}" if outcome.number else ""
+    return (f"{what}{number} {outcome.action}" + (f" ({outcome.url})" if outcome.url else "")
+            + (f": {outcome.detail}" if outcome.detail else ""))  # fmt: skip

@@ -65,7 +65,10 @@ def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
     path = cfg.list_path(args.file)
     head_text = read_markdown(path)
     base_text = base.read(path) or ""  # a list the base does not have: every link is new
-    with actions.group("Checking the new links"), progress_ticker(args.quiet) as ticker:
+    with (
+        actions.LazyGroup("Checking the new links") as fold,
+        progress_ticker(args.quiet, fold.open) as ticker,
+    ):
         rv = review(base.path_of(path), base.name, base_text, head_text, cfg, ticker, stop=stop)
     result = rv.result
     if result is not None and result.interrupted:
