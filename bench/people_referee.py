@@ -175,11 +175,10 @@ class Referee:
                 self.tally.failed += 1
                 last = (err.splitlines() or [""])[-1][:200]
                 wk.problems.append(f"{name} exited {run.returncode}: {last}")
-            said = [ln for ln in run.stdout.splitlines()
-                    if ln.startswith(("pull request ", "no pull request"))]  # fmt: skip
+            said = [ln for ln in run.stdout.splitlines() if ln.startswith("pull request:")]
             if RACE in err:
                 wk.bot.append(f"{name}: exit {run.returncode}, “{err}”")
-            elif said and _action(said[-1]).replace("rebased", "rebuilt") != action:
+            elif said and said[-1].split()[2].replace("rebased", "rebuilt") != action:
                 wk.problems.append(f"the bot says “{said[-1][:120]}”")
         if len(runs) == 2:
             lines = [r.stderr.strip() for r in runs if RACE in r.stderr]
@@ -252,12 +251,3 @@ class Referee:
         said = sum(NOT_THE_BOTS in c.body for c in pr.comments)
         if said != 1:
             wk.problems.append(f"said {said} times on #{pr.number} that a commit is not the bot's")
-
-
-def _action(line: str) -> str:
-    """The action of the CLI's closing line: `pull request #3 opened (URL)` → `opened`,
-    `no pull request: nothing to act on` → `none`."""
-    if line.startswith("no "):
-        return "none"
-    words = line.split()
-    return words[3 if words[2].startswith("#") else 2].rstrip(":")

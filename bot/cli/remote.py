@@ -74,7 +74,8 @@ def _checked(args: argparse.Namespace, command: str, stop: Stop, needs: str | No
     extra = {"needs": needs} if needs else {}
     http = Http(HttpSettings.from_config(cfg.check))
     with Platform(api, secret, args.repo, cfg.check.timeout, cfg.pr.write_interval,
-                  http=http, **extra) as platform:  # fmt: skip
+                  http=http, server_url=os.environ.get("GITHUB_SERVER_URL"),
+                  **extra) as platform:  # fmt: skip
         text = platform.read_file(path)
         if text is None:
             raise InputError(f"{path}: not found on {args.repo}@{platform.default}")
@@ -103,13 +104,13 @@ def say(what: str, outcome: PublishOutcome, quiet: bool) -> None:
 
 
 def closing_line(what: str, outcome: PublishOutcome) -> str:
-    """What became of the pull request or the issue, as one sentence: `pull request #3
-    opened (URL)`, `no pull request: nothing to act on`, `dry run: nothing was written to
+    """What became of the pull request or the issue, in one line: `pull request: opened #3
+    (URL)`, `no pull request: nothing to act on (…)`, `dry run: nothing was written to
     GitHub`."""
     if outcome.action == "none" and outcome.detail.startswith("dry run"):
         return f"dry run: nothing was written to GitHub (no {what} opened, updated or closed)"
     if outcome.action == "none":
         return f"no {what}: {outcome.detail or 'nothing to act on'}"
-    number = f" #{outcome.number}" if outcome.number else ""
-    return (f"{what}{number} {outcome.action}" + (f" ({outcome.url})" if outcome.url else "")
+    return (f"{what}: {outcome.action}" + (f" #{outcome.number}" if outcome.number else "")
+            + (f" ({outcome.url})" if outcome.url else "")
             + (f": {outcome.detail}" if outcome.detail else ""))  # fmt: skip

@@ -160,7 +160,8 @@ def _comment(args: argparse.Namespace, cfg: config_mod.Config, rv: Review, path:
     api = cfg.github.api_url or os.environ.get("GITHUB_API_URL") or PUBLIC_API
     http = Http(HttpSettings.from_config(cfg.check))
     with Platform(api, secret, repo, cfg.check.timeout, cfg.pr.write_interval,
-                  needs=review_comment.NEEDS, http=http) as platform:  # fmt: skip
+                  needs=review_comment.NEEDS, http=http,
+                  server_url=os.environ.get("GITHUB_SERVER_URL")) as platform:  # fmt: skip
         news = bool(rv.blocking or rv.warnings)
         done = review_comment.publish(platform, number, rv.file, text, news)
     line = f"comment on #{number}: {done.action}" + (f": {done.detail}" if done.detail else "")

@@ -518,7 +518,7 @@ def test_pull_requests_open_only_for_what_a_maintainer_acts_on(
     kept = (second.title, second.body, repo.branches()[BRANCH])
     run = pr(world)
     assert run.code == 0, run.err
-    assert f"pull request #{second.number} unchanged" in run.out
+    assert f"pull request: unchanged #{second.number}" in run.out
     assert (second.title, second.body, repo.branches()[BRANCH]) == kept
     assert second.state == "open" and len(repo.pulls) == 2
 

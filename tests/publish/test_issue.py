@@ -58,7 +58,7 @@ def test_first_run_opens_one_issue_with_the_findings(world: World) -> None:
     readme = repo.file_text("README.md")
     run = issue(world)
     assert run.code == 0, run.err
-    assert "issue #1 opened" in run.out
+    assert "issue: opened #1" in run.out
     (dash,) = repo.issues.values()
     assert dash.state == "open" and dash.title == "Link dashboard: README.md"
     assert dash.labels == ["awesome-monitor"] and MARKER in dash.body
@@ -107,7 +107,7 @@ def test_a_new_dead_link_updates_the_same_issue_and_keeps_ticks(world: World) ->
     before = world.github.counts.copy()
     run = issue(world)
     assert run.code == 0, run.err
-    assert f"issue #{dash.number} updated" in run.out
+    assert f"issue: updated #{dash.number}" in run.out
     assert issue_writes(world, before) == {"PATCH /repos/{o}/{r}/issues/{n}": 1}
     assert list(spec(world).issues) == [dash.number]
     assert "### Dead links (7)" in dash.body  # the repository and a file in it
@@ -125,7 +125,7 @@ def test_hand_opened_dashboards_are_adopted_and_never_doubled(world: World) -> N
     unrelated = repo.add_issue("Typo in README", "line 3", user="someone")
     run = issue(world)
     assert run.code == 0, run.err
-    assert f"issue #{mine.number} updated" in run.out
+    assert f"issue: updated #{mine.number}" in run.out
     assert sorted(repo.issues) == [mine.number, unrelated.number]
     assert "### Dead links" in mine.body and unrelated.body == "line 3"
     assert mine.labels == ["awesome-monitor"], "labelled: found again once closed"
