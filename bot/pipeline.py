@@ -123,7 +123,8 @@ def pull_request_fate(state: State, fate: str | None) -> None:
         day = (state.updated or "")[:10] or None
         for item in last.get("items") or []:
             declined.setdefault(item, day)
-    state.meta[PULL] = {k: v for k, v in last.items() if k == "branch"}
+    # The branch goes on; what its body listed is not listed again by the next one.
+    state.meta[PULL] = {k: v for k, v in last.items() if k in ("branch", "listed")}
 
 
 def remember_notes(state: State, doc: Document, rw: RewriteResult) -> None:

@@ -26,7 +26,7 @@ SCHEMA_VERSION = 1
 # The run-level records in `State.meta`, every one of them:
 NOTES = "notes"  # link URL → what its note showed when the list last had one
 DECLINED = "declined"  # item id → the day a closed pull request declined it
-PULL = "pr"  # the bot's pull request: {"branch", "number", "items", "notes"}
+PULL = "pr"  # the bot's pull request: {"branch", "number", "items", "notes", "listed"}
 REFRESHED = "refreshed"  # when the list last got every drift (ISO date)
 INTERRUPTED = "interrupted"  # the last save came from a stopped run: {"at", "by", "answered", "of"}
 OWN_ENTRIES = ("repos", "papers", "paths", "urls")  # every file has these, in this order
