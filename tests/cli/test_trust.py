@@ -732,7 +732,9 @@ def test_the_pull_request_explains_itself_and_every_output_agrees(
     by_line = later[later.index("### What this pull request changes, line by line") :]
     assert "2 of the diff's lines are in the sections above" in by_line
     # o2/b, archived, was in the first PR: said in one line, not listed again.
-    assert "**From before:** 3 dead links, 1 archived repository: reported by" in later
+    assert (
+        "**From before** (reported already, not listed again): 3 dead links, 1 archived " in later
+    )
 
 
 # -- 10. defaults: the current folder's README.md and awesome-monitor.toml ---------------------
