@@ -98,13 +98,14 @@ def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> Publ
     items = sorted({e.identity for e in rw.actionable})
     fp = fingerprint(items) if items else f"refresh:{p.now[:10]}"
     meta = {"fingerprint": fp, "kind": "refresh" if refresh else "change"}
-    texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh, before=p.memory)
     if dry_run:
         # No commit: `line N` leads to the base branch's file (the lines are the same).
         at = FileLinks(platform.html_url, platform.default, p.path, is_base=True)
         texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh, at, p.memory)
         _print_dry_run(texts, p, wanted)
         return PublishOutcome("none", detail="dry run: nothing written to GitHub")
+    # The title and the commit message; the body once the commit is made (it links it).
+    texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh, before=p.memory)
     branch, pr, head = _branch(platform, cfg, p.memory.get("branch") or cfg.pr.branch)
     if not wanted:
         return _nothing_to_act_on(platform, pr, rw, branch, p.memory)

@@ -21,6 +21,7 @@ class Item:
     detail: str  # what is wrong, in words (with the archived copy, for plain text)
     reason: str = ""  # the same without the archived copy (for texts that link it)
     archive: str | None = None  # a dead link's archived copy, when the history knows one
+    to: str | None = None  # a moved link's new address (said in `reason`)
 
     def __post_init__(self) -> None:
         self.reason = self.reason or self.detail
@@ -49,12 +50,13 @@ def groups(result: CheckResult, stale_after: int = 730) -> Groups:
     seen: set[tuple[str, str]] = set()
     today = result.day
 
-    def add(name: str, v: Judgement, detail: str, reason: str = "") -> None:
+    def add(name: str, v: Judgement, detail: str, reason: str = "", to: str | None = None) -> None:
         key = (name, v.link.url)
         if key not in seen:
             seen.add(key)
             archive = v.archive if name == "dead" else None
-            getattr(g, name).append(Item(v.link.use_line, v.link.raw_url, detail, reason, archive))
+            item = Item(v.link.use_line, v.link.raw_url, detail, reason, archive, to)
+            getattr(g, name).append(item)
 
     for v in result.verdicts:
         since = f" since {v.failing_since[:10]}" if v.failing_since else ""
@@ -70,7 +72,7 @@ def groups(result: CheckResult, stale_after: int = 730) -> Groups:
         elif v.verdict == Verdict.UNKNOWN and not v.stale:
             add("unknown", v, v.error or "could not tell")
         if v.verdict == Verdict.MOVED and v.moved_to:
-            add("moved", v, f"now {v.moved_to}")
+            add("moved", v, f"now {v.moved_to}", to=v.moved_to)
         elif v.verdict == Verdict.MOVED and v.observation is not None:
             moved = v.observation.moved_to  # a new name the link cannot take as it is
             add("moved", v, f"moved to {moved}: the link is not rewritten, fix it by hand")

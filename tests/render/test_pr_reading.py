@@ -158,8 +158,14 @@ def test_first_and_later_pull_requests_read_as_things_to_click(
     copies = [h for h, t in render(dead).links if t == "archived copy"]
     assert copies and all(h.startswith(wd.wayback.url) or "web.archive.org" in h for h in copies)
     assert any(archived in u for _, _, u in items(section(body, "Archived repositories")))
-    # URLs are links, never code spans.
+    # URLs are links, never code spans, and what a link leads to is the URL as written (an
+    # escaped `_` in a bare URL would lead elsewhere).
     assert not [c for c in page_html.code if c.startswith(("http://", "https://"))]
+    assert not [h for h, _ in page_html.links if "%5C" in h or "\\" in h]
+    for m in re.finditer(r"^- \[line .* — now (.*)$", section(body, "Moved repositories (fixed "
+                         "in this PR)"), re.M):  # fmt: skip
+        (href, text), *_ = render(m.group(1)).links
+        assert href == text and href.startswith("https://"), m.group(0)
     # Each link once: what a section lists is not listed again line by line.
     titles = ("Dead links", "Archived repositories", "Moved repositories (fixed in this PR)",
               "New arXiv versions")  # fmt: skip
