@@ -128,7 +128,8 @@ def pull_request_fate(state: State, fate: str | None) -> None:
         for item in last.get("items") or []:
             words = said.get(item) if isinstance(said.get(item), dict) else {}
             declined.setdefault(item, {**words, "day": day, "pr": last.get("number")})
-    state.meta[PULL] = {k: v for k, v in last.items() if k == "branch"}
+    # The branch goes on; what its body listed is not listed again by the next one.
+    state.meta[PULL] = {k: v for k, v in last.items() if k in ("branch", "listed")}
 
 
 def remember_notes(state: State, doc: Document, rw: RewriteResult) -> None:

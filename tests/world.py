@@ -63,6 +63,7 @@ class World:
         self, tmp: Path, list_text: str, web_cases: bool = True, check_web: bool = True
     ) -> None:
         self.tmp = tmp
+        self.server_url: str | None = None  # GITHUB_SERVER_URL (None: the emulator's own)
         self.web = w.WebEmulator().start()
         if web_cases:
             for path, (answer, _) in WEB_CASES.items():
@@ -129,6 +130,9 @@ class World:
         env = {
             "GITHUB_API_URL": self.github.url,
             "GITHUB_GRAPHQL_URL": self.github.url + "/graphql",
+            # The emulator is a GitHub Enterprise server (a runner there says so); a test
+            # sets `server_url` to "https://github.com" for github.com's ways.
+            "GITHUB_SERVER_URL": self.server_url or self.github.url,
             "ARXIV_API_URL": self.arxiv.url + "/api/query",
             "HF_ENDPOINT": self.hub.url,
             "PYPI_URL": self.pypi.url,

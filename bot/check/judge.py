@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 
 from bot import dates
 from bot.check.model import Judgement, Observation, Outcome, ProviderResult, Verdict
@@ -89,11 +90,22 @@ def judge(
             obs = results.get(p.name, ProviderResult()).observations.get(key)
             before = state.entries(p.history).get(key)
             v = _verdict(j, p, link, obs, statuses.get((p.history, key)), before, rules)
+            if v.failing:
+                _deadline(v, rules)
         if link.target.kind == Kind.INVALID:
             fix = f"; use {link.target.suggestion}" if link.target.suggestion else ""
             v.error = f"malformed link: {link.target.problem}{fix}"
         verdicts.append(v)
     return verdicts, new
+
+
+def _deadline(v: Judgement, rules: Rules) -> None:
+    """When a failing link will be called dead if it keeps failing: not before
+    `dead_after_days` from its first failure, and after `dead_after` failed runs."""
+    first = dates.parse(v.failing_since)
+    if first is not None:
+        v.dead_from = (first + timedelta(days=rules.dead_after_days)).strftime(dates.FORMAT)
+    v.runs_to_dead = max(rules.dead_after - v.failures_in_a_row, 1)
 
 
 def _carry_history(state: State, p: Provider, link: Link, key: str, moved_to: str) -> None:

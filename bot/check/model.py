@@ -131,6 +131,10 @@ class Judgement:
     previous_version: int | None = None
     stars_before: int | None = None
     archive: str | None = None  # a dead web link's archived copy (the Wayback Machine)
+    # A failing link: when it will be called dead if it keeps failing (not before
+    # `dead_from`, and after `runs_to_dead` more failed runs).
+    dead_from: str | None = None
+    runs_to_dead: int = 0
     # Not answered this run: `observation` is the last good one, so what the list shows
     # stays put instead of flapping.
     stale: bool = False

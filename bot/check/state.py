@@ -31,7 +31,7 @@ NOTES = "notes"  # link URL → what its note showed when the list last had one
 # day in histories written before those words were kept
 DECLINED = "declined"
 DASHBOARD = "dashboard"  # the dashboard issue: {"number", "silence": [link ids ticked]}
-PULL = "pr"  # the bot's pull request: {"branch", "number", "items", "notes"}
+PULL = "pr"  # the bot's pull request: {"branch", "number", "items", "notes", "listed"}
 REFRESHED = "refreshed"  # when the list last got every drift (ISO date)
 INTERRUPTED = "interrupted"  # the last save came from a stopped run: {"at", "by", "answered", "of"}
 OWN_ENTRIES = ("repos", "papers", "paths", "urls")  # every file has these, in this order

@@ -48,7 +48,10 @@ def _run(args: argparse.Namespace, stop: Stop, files: list, data: TextIO) -> int
         if not token() and not args.quiet:
             print("no GITHUB_TOKEN: GitHub is checked over REST with the anonymous budget",
                   file=sys.stderr)  # fmt: skip
-        with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
+        with (
+            actions.LazyGroup("Checking links") as fold,
+            progress_ticker(args.quiet, fold.open) as ticker,
+        ):
             ev = check_list(store, text, cfg, ticker, stop=stop)
         result = said.result = ev.result
         if result.interrupted:

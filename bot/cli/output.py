@@ -9,7 +9,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TextIO
 
@@ -99,14 +99,19 @@ class _Lines:
     """A progress line on stderr every `interval` seconds, from a thread of its own (so a
     provider that ticks rarely, or a long wait, still shows the run is alive)."""
 
-    def __init__(self, ticker: Ticker, interval: float) -> None:
-        self.ticker, self.interval = ticker, interval
+    def __init__(self, ticker: Ticker, interval: float,
+                 first: Callable[[], None] | None = None) -> None:  # fmt: skip
+        """`first`: called before the first line (it opens the log's group)."""
+        self.ticker, self.interval, self.first = ticker, interval, first
         self.stopped = threading.Event()
         self.started = time.monotonic()
         self.thread = threading.Thread(target=self._run, name="progress", daemon=True)
 
     def _run(self) -> None:
         while not self.stopped.wait(self.interval):
+            if self.first is not None:
+                self.first()
+                self.first = None
             print(self.ticker.line(time.monotonic() - self.started), file=sys.stderr, flush=True)
 
     def __enter__(self) -> _Lines:
@@ -127,7 +132,7 @@ def is_terminal(stream: TextIO) -> bool:
 
 
 @contextmanager
-def progress_ticker(quiet: bool) -> Iterator[Ticker]:
+def progress_ticker(quiet: bool, first: Callable[[], None] | None = None) -> Iterator[Ticker]:
     """On stderr, so stdout stays clean: rich bars on a terminal (colour unless NO_COLOR),
     a progress line every `progress_interval()` seconds anywhere else (a CI log), nothing
     with -q."""
@@ -136,7 +141,7 @@ def progress_ticker(quiet: bool) -> Iterator[Ticker]:
         return
     if not is_terminal(sys.stderr):
         ticker = Ticker()
-        with _Lines(ticker, progress_interval()):
+        with _Lines(ticker, progress_interval(), first):
             yield ticker
         return
     console = Console(stderr=True, highlight=False, no_color=bool(os.environ.get("NO_COLOR")))

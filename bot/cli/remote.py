@@ -77,13 +77,17 @@ def _checked(args: argparse.Namespace, command: str, stop: Stop, needs: str | No
     http = Http(HttpSettings.from_config(cfg.check), stop=stop)  # writes skip pauses once stopping
     with summary(cfg, path) as said, Platform(api, secret, args.repo, cfg.check.timeout,
                                               cfg.pr.write_interval, http=http,
+                                              server_url=os.environ.get("GITHUB_SERVER_URL"),
                                               **extra) as platform:  # fmt: skip
         text = platform.read_file(path)
         if text is None:
             raise InputError(f"{path}: not found on {args.repo}@{platform.default}")
         store = BranchStore(platform, cfg.pr.state_branch, saves=not args.dry_run)
         caught_up = (lambda state: catch_up(platform, state)) if catch_up else None
-        with actions.group("Checking links"), progress_ticker(args.quiet) as ticker:
+        with (
+            actions.LazyGroup("Checking links") as fold,
+            progress_ticker(args.quiet, fold.open) as ticker,
+        ):
             ev = check_list(store, text, cfg, ticker, stop=stop, catch_up=caught_up)
         said.result = ev.result
         if ev.result.interrupted:
@@ -100,7 +104,17 @@ def _checked(args: argparse.Namespace, command: str, stop: Stop, needs: str | No
 
 def say(what: str, outcome: PublishOutcome, quiet: bool) -> None:
     if not quiet:
-        print(f"{what}: {outcome.action}"
-              + (f" #{outcome.number}" if outcome.number else "")
-              + (f" ({outcome.url})" if outcome.url else "")
-              + (f": {outcome.detail}" if outcome.detail else ""))  # fmt: skip
+        print(closing_line(what, outcome))
+
+
+def closing_line(what: str, outcome: PublishOutcome) -> str:
+    """What became of the pull request or the issue, in one line: `pull request: opened #3
+    (URL)`, `no pull request: nothing to act on (…)`, `dry run: nothing was written to
+    GitHub`."""
+    if outcome.action == "none" and outcome.detail.startswith("dry run"):
+        return f"dry run: nothing was written to GitHub (no {what} opened, updated or closed)"
+    if outcome.action == "none":
+        return f"no {what}: {outcome.detail or 'nothing to act on'}"
+    return (f"{what}: {outcome.action}" + (f" #{outcome.number}" if outcome.number else "")
+            + (f" ({outcome.url})" if outcome.url else "")
+            + (f": {outcome.detail}" if outcome.detail else ""))  # fmt: skip

@@ -65,7 +65,10 @@ def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
     path = cfg.list_path(args.file)
     head_text = read_markdown(path)
     base_text = base.read(path) or ""  # a list the base does not have: every link is new
-    with actions.group("Checking the new links"), progress_ticker(args.quiet) as ticker:
+    with (
+        actions.LazyGroup("Checking the new links") as fold,
+        progress_ticker(args.quiet, fold.open) as ticker,
+    ):
         rv = review(base.path_of(path), base.name, base_text, head_text, cfg, ticker, stop=stop)
     result = rv.result
     if result is not None and result.interrupted:
@@ -157,7 +160,8 @@ def _comment(args: argparse.Namespace, cfg: config_mod.Config, rv: Review, path:
     api = cfg.github.api_url or os.environ.get("GITHUB_API_URL") or PUBLIC_API
     http = Http(HttpSettings.from_config(cfg.check))
     with Platform(api, secret, repo, cfg.check.timeout, cfg.pr.write_interval,
-                  needs=review_comment.NEEDS, http=http) as platform:  # fmt: skip
+                  needs=review_comment.NEEDS, http=http,
+                  server_url=os.environ.get("GITHUB_SERVER_URL")) as platform:  # fmt: skip
         news = bool(rv.blocking or rv.warnings)
         done = review_comment.publish(platform, number, rv.file, text, news)
     line = f"comment on #{number}: {done.action}" + (f": {done.detail}" if done.detail else "")

@@ -11,6 +11,7 @@ from bot.pipeline import Evaluation
 from bot.publish import actions
 from bot.render import outputs
 from bot.render.report import unified_diff
+from bot.render.templating import plural
 
 
 def show(cfg: Config, name: str, ev: Evaluation, quiet: bool, diff: bool = True) -> None:
@@ -31,7 +32,7 @@ def show(cfg: Config, name: str, ev: Evaluation, quiet: bool, diff: bool = True)
         return
     if rw and rw.drift_only:
         print(
-            f"drift only ({len(rw.changed_lines)} lines of rounded counts and activity): "
+            f"drift only ({plural(len(rw.changed_lines), 'line')} of rounded counts and activity): "
             "the list is rewritten for it only with --refresh, or with the next real change"
         )
     text = unified_diff(name, ev.doc.text, ev.text)

@@ -52,6 +52,26 @@ def group(title: str) -> Iterator[None]:
         print("::endgroup::", flush=True)
 
 
+class LazyGroup:
+    """A log group opened only when something is printed in it (`open()`, by the first
+    line): an empty `::group::` is a fold with nothing inside."""
+
+    def __init__(self, title: str) -> None:
+        self.title, self.opened = title, False
+
+    def open(self) -> None:
+        if active() and not self.opened:
+            self.opened = True
+            print(f"::group::{command_data(self.title)}", flush=True)
+
+    def __enter__(self) -> LazyGroup:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.opened:
+            print("::endgroup::", flush=True)
+
+
 def annotations(text: str) -> None:
     """Annotations at file and line (`bot.render.outputs`: workflow commands, one a line)."""
     if active() and text:

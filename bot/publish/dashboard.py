@@ -31,7 +31,7 @@ from github.Issue import Issue
 
 from bot.check.model import CheckResult
 from bot.config import Config
-from bot.publish.platform import Platform, PublishOutcome
+from bot.publish.platform import REDIRECT, Platform, PublishOutcome
 from bot.render import boxes
 from bot.render.boxes import Asks
 from bot.render.dashboard_acts import Acts
@@ -49,6 +49,7 @@ from bot.render.dashboard_text import (
 )
 from bot.render.groups import groups
 from bot.render.meta import META_RE, read_meta
+from bot.render.quiet_links import quiet
 
 
 def asks(platform: Platform, record: Mapping[str, Any]) -> Asks | None:
@@ -108,7 +109,12 @@ def _ours(path: str) -> Callable[[Issue], bool]:
 
 
 def _same(issue: Issue, texts: Texts) -> bool:
-    return issue.title == texts.title and normalized(issue.body) == normalized(texts.body)
+    """Compared as written (`Platform.quiet`, with github.com's redirect either way)."""
+    return issue.title == texts.title and _written(issue.body) == _written(texts.body)
+
+
+def _written(body: str | None) -> str:
+    return normalized(quiet(body or "", REDIRECT))
 
 
 def _decide(current: Issue | None, closed: Issue | None, texts: Texts, wanted: bool) -> str:

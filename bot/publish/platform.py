@@ -31,11 +31,12 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from bot.check.http import Http
-from bot.check.providers.github_api import primary_limit
+from bot.check.providers.github_api import PUBLIC_API, primary_limit
 from bot.errors import PublishError
 from bot.publish.github_errors import PR_NEEDS, RaceLost, explain, said
 from bot.render.done import Act, Done
 from bot.render.fit import BODY, COMMENT, clip, clip_title
+from bot.render.quiet_links import Redirect, quiet
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,6 +46,9 @@ BOT_NAME = "awesome-monitor"
 BOT_EMAIL = "awesome-monitor@users.noreply.github.com"
 MARKER = "Generated-by: awesome-monitor"
 ISSUE_NEEDS = "contents: write, issues: write"  # the state branch, and the issue
+# github.com's links to issues, pull requests, discussions and commits go through its
+# redirect in what the bot writes (no back-reference; GitHub documents it).
+REDIRECT = Redirect("github.com", "https://redirect.github.com/")
 
 
 @dataclass
@@ -93,11 +97,19 @@ class Platform:
     def __init__(
         self, api_url: str, token: str, repo: str, timeout: float = 30.0,
         write_interval: float = 1.0, needs: str = PR_NEEDS, http: Http | None = None,
+        server_url: str | None = None,
     ) -> None:  # fmt: skip
         """`needs`: the workflow permissions the command takes, named when GitHub refuses.
         Retries and waits are the run's HTTP policy (`http`), as for the checks; so is the
         pause GitHub asks for between writes (`write_interval`), which a stopping run skips:
-        its history is saved at once (SIGTERM leaves seconds, not four pauses)."""
+        its history is saved at once (SIGTERM leaves seconds, not four pauses).
+        `server_url`: the GitHub server's web address (GitHub Actions' `GITHUB_SERVER_URL`);
+        without it the API's address says whether this is github.com."""
+        self.dotcom = (
+            server_url.rstrip("/").lower() == "https://github.com"
+            if server_url
+            else api_url.rstrip("/").lower() == PUBLIC_API
+        )
         self.http = http or Http()
         self.write_interval = write_interval
         self._last_write = float("-inf")
@@ -134,6 +146,16 @@ class Platform:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def quiet(self, text: str) -> str:
+        """A body as the bot writes it (`bot.render.quiet_links`): no back-reference on
+        github.com, no mention anywhere. Every body and comment goes through here."""
+        return quiet(text, REDIRECT if self.dotcom else None)
+
+    @property
+    def html_url(self) -> str:
+        """The repository's web address, as GitHub (or GitHub Enterprise) gives it."""
+        return str(self.repo.html_url).rstrip("/")
 
     def close(self) -> None:
         self.gh.close()
@@ -256,7 +278,7 @@ class Platform:
 
     @_translated("opening the pull request")
     def create_pull(self, branch: str, title: str, body: str, labels: list[str]) -> PullRequest:
-        title, body = clip_title(title), clip(body, BODY)  # a safety net: texts are fitted
+        title, body = clip_title(title), clip(self.quiet(body), BODY)  # texts are fitted
         try:
             pr = self._write(self.repo.create_pull, base=self.default, head=branch, title=title,
                              body=body)  # fmt: skip
@@ -278,7 +300,7 @@ class Platform:
 
     @_translated("commenting on the pull request")
     def comment(self, pr: PullRequest, text: str) -> None:
-        self._write(pr.create_issue_comment, clip(text, COMMENT))
+        self._write(pr.create_issue_comment, clip(self.quiet(text), COMMENT))
 
     @_translated("reading the pull request's comments")
     def comment_bodies(self, pr: PullRequest) -> list[str]:
@@ -286,7 +308,7 @@ class Platform:
 
     @_translated("updating the pull request")
     def edit_pull(self, pr: PullRequest, title: str, body: str) -> None:
-        self._write(pr.edit, title=clip_title(title), body=clip(body, BODY))
+        self._write(pr.edit, title=clip_title(title), body=clip(self.quiet(body), BODY))
 
     @_translated("closing the pull request")
     def close_pull(self, pr: PullRequest) -> None:
@@ -306,11 +328,11 @@ class Platform:
 
     @_translated("commenting on the pull request")
     def add_issue_comment(self, number: int, text: str) -> None:
-        self._write(self._address(number).create_comment, clip(text, COMMENT))
+        self._write(self._address(number).create_comment, clip(self.quiet(text), COMMENT))
 
     @_translated("editing a comment on the pull request")
     def edit_comment(self, comment: IssueComment, text: str) -> None:
-        self._write(comment.edit, clip(text, COMMENT))
+        self._write(comment.edit, clip(self.quiet(text), COMMENT))
 
     # -- issues --------------------------------------------------------------------
     @_translated("reading the issues")
@@ -348,30 +370,31 @@ class Platform:
 
     @_translated("opening the dashboard issue")
     def create_issue(self, title: str, body: str, labels: list[str]) -> Issue:
-        return self._write(self.repo.create_issue, title=clip_title(title), body=clip(body, BODY),
-                                      labels=list(labels))  # fmt: skip
+        return self._write(self.repo.create_issue, title=clip_title(title),
+                           body=clip(self.quiet(body), BODY), labels=list(labels))  # fmt: skip
 
     @_translated("updating the dashboard issue")
     def edit_issue(self, issue: Issue, **fields: Any) -> None:
         """PATCH the issue: any of title, body, state ("open", "closed"), state_reason,
         labels (all of them)."""
-        self._write(issue.edit, **_clipped(fields))
+        self._write(issue.edit, **_clipped(fields, self.quiet))
 
     @_translated("commenting on the dashboard issue")
     def comment_issue(self, issue: Issue, text: str) -> None:
-        self._write(issue.create_comment, clip(text, COMMENT))
+        self._write(issue.create_comment, clip(self.quiet(text), COMMENT))
 
     @_translated("closing the dashboard issue")
     def close_issue(self, issue: Issue, reason: str = "completed", **fields: Any) -> None:
         """Close (`reason`: completed or not_planned), with any other field in one PATCH."""
-        self._write(issue.edit, state="closed", state_reason=reason, **_clipped(fields))
+        self._write(issue.edit, state="closed", state_reason=reason, **_clipped(fields, self.quiet))
 
 
-def _clipped(fields: dict[str, Any]) -> dict[str, Any]:
-    """An issue's fields within GitHub's limits (a safety net: the texts are fitted)."""
+def _clipped(fields: dict[str, Any], quieted: Callable[[str], str]) -> dict[str, Any]:
+    """An issue's fields as written: the body quiet, all within GitHub's limits (a safety
+    net: the texts are fitted)."""
     out = dict(fields)
     if isinstance(out.get("title"), str):
         out["title"] = clip_title(out["title"])
     if isinstance(out.get("body"), str):
-        out["body"] = clip(out["body"], BODY)
+        out["body"] = clip(quieted(out["body"]), BODY)
     return out

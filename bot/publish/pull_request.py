@@ -41,7 +41,7 @@ from bot.errors import PublishError
 from bot.publish.platform import MARKER, Platform, PublishOutcome
 from bot.render.edits import words
 from bot.render.meta import read_meta
-from bot.render.pr_text import CLOSED_NOTE, Texts, blocked_note, render
+from bot.render.pr_text import CLOSED_NOTE, FileLinks, Texts, blocked_note, render
 from bot.render.report import unified_diff
 from bot.render.rewrite import RewriteResult
 
@@ -100,21 +100,27 @@ def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> Publ
     items = sorted({e.identity for e in rw.actionable})
     fp = fingerprint(items) if items else f"refresh:{p.now[:10]}"
     meta = {"fingerprint": fp, "kind": "refresh" if refresh else "change"}
-    texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh)
     if dry_run:
+        # No commit: `line N` leads to the base branch's file (the lines are the same).
+        at = FileLinks(platform.html_url, platform.default, p.path, is_base=True)
+        texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh, at, p.memory)
         _print_dry_run(texts, p, wanted)
         return PublishOutcome("none", detail="dry run: nothing written to GitHub")
+    # The title and the commit message; the body once the commit is made (it links it).
+    texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh, before=p.memory)
     branch, pr, head = _branch(platform, cfg, p.memory.get("branch") or cfg.pr.branch)
     if not wanted:
-        return _nothing_to_act_on(platform, pr, rw, branch)
+        return _nothing_to_act_on(platform, pr, rw, branch, p.memory)
     if head is not None and MARKER not in head[1]:
         return _blocked(platform, pr, branch, head[0])
     said = {e.identity: words(e.reason, e.subject, e.line, e.text) for e in rw.actionable}
     said = dict(list(said.items())[:WORDS_KEPT])  # bounded: the dashboard has the rest's
-    remember = {"branch": branch, "items": items, "notes": rw.notes_after, "words": said}
+    remember = {"branch": branch, "items": items, "notes": rw.notes_after, "words": said,
+                "listed": texts.listed}
     base = platform.base_sha()
     if pr is not None and read_meta(pr.body).get("fingerprint") == fp:
         remember["number"] = pr.number
+        remember["listed"] = p.memory.get("listed") or texts.listed  # its body is unchanged
         if head is not None and head[2] == [base]:
             return PublishOutcome("unchanged", pr.number, pr.html_url, "nothing new to act on",
                                   memory=remember)  # fmt: skip
@@ -122,7 +128,11 @@ def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> Publ
                               base_tree_of=base)  # fmt: skip
         return PublishOutcome("rebased", pr.number, pr.html_url, "the default branch moved",
                               memory=remember, refreshed=True)  # fmt: skip
-    platform.commit_files(branch, {p.path: p.new}, texts.message, parent=base, base_tree_of=base)
+    sha = platform.commit_files(branch, {p.path: p.new}, texts.message, parent=base,
+                                base_tree_of=base)  # fmt: skip
+    # The body's `line N` leads to the line in the pull request's own commit.
+    at = FileLinks(platform.html_url, sha, p.path)
+    texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh, at, p.memory)
     if pr is None:
         pr = platform.create_pull(branch, texts.title, texts.body, cfg.pr.labels)
         action = "opened"
@@ -165,8 +175,9 @@ def _declined(rw: RewriteResult) -> str:
 
 
 def _nothing_to_act_on(
-    platform: Platform, pr: PullRequest | None, rw: RewriteResult, branch: str
-) -> PublishOutcome:
+    platform: Platform, pr: PullRequest | None, rw: RewriteResult, branch: str,
+    memory: Mapping[str, Any],
+) -> PublishOutcome:  # fmt: skip
     reasons = [
         f"{_lines(len(rw.changed_lines))} of drift wait for the next change" if rw.changed else "",
         _declined(rw),
@@ -174,13 +185,20 @@ def _nothing_to_act_on(
     why = "; ".join(r for r in reasons if r)
     if pr is None:
         return PublishOutcome("none", detail="nothing to act on" + (f" ({why})" if why else ""),
-                              memory={"branch": branch})  # fmt: skip
+                              memory=_kept(memory, branch))  # fmt: skip
     if read_meta(pr.body).get("kind") == "refresh" and rw.changed:
         return PublishOutcome("unchanged", pr.number, pr.html_url, "a refresh, still pending")
     platform.comment(pr, CLOSED_NOTE)
     platform.close_pull(pr)
     return PublishOutcome("closed", pr.number, pr.html_url, "nothing left to act on",
-                          memory={"branch": branch})  # fmt: skip
+                          memory=_kept(memory, branch))  # fmt: skip
+
+
+def _kept(memory: Mapping[str, Any], branch: str) -> dict[str, Any]:
+    """What stays remembered once no pull request is open: the branch, and what the last
+    body listed (a later pull request does not list it again)."""
+    listed = memory.get("listed")
+    return {"branch": branch, **({"listed": listed} if listed else {})}
 
 
 def _print_dry_run(texts: Texts, p: Proposal, wanted: bool) -> None:

@@ -37,7 +37,7 @@ def publish(platform: Platform, number: int, path: str, text: str, news: bool) -
     try:
         mine = [c for c in platform.issue_comments(number) if (c.body or "").startswith(mark)]
         if mine:
-            if mine[0].body == text:
+            if mine[0].body == platform.quiet(text):  # as it was written
                 return CommentOutcome("unchanged")
             platform.edit_comment(mine[0], text)
             return CommentOutcome("edited")

@@ -5,7 +5,9 @@ and commit message), so their numbers always agree."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from bot import dates
 from bot.check.model import CheckResult, Facts, Judgement, Verdict
 from bot.check.providers import kind_of
 from bot.render.display import is_stale
@@ -16,7 +18,13 @@ from bot.render.templating import month
 class Item:
     line: int
     url: str
-    detail: str
+    detail: str  # what is wrong, in words (with the archived copy, for plain text)
+    reason: str = ""  # the same without the archived copy (for texts that link it)
+    archive: str | None = None  # a dead link's archived copy, when the history knows one
+    to: str | None = None  # a moved link's new address (said in `reason`)
+
+    def __post_init__(self) -> None:
+        self.reason = self.reason or self.detail
 
 
 @dataclass
@@ -42,27 +50,29 @@ def groups(result: CheckResult, stale_after: int = 730) -> Groups:
     seen: set[tuple[str, str]] = set()
     today = result.day
 
-    def add(name: str, v: Judgement, detail: str) -> None:
+    def add(name: str, v: Judgement, detail: str, reason: str = "", to: str | None = None) -> None:
         key = (name, v.link.url)
         if key not in seen:
             seen.add(key)
-            getattr(g, name).append(Item(v.link.use_line, v.link.raw_url, detail))
+            archive = v.archive if name == "dead" else None
+            item = Item(v.link.use_line, v.link.raw_url, detail, reason, archive, to)
+            getattr(g, name).append(item)
 
     for v in result.verdicts:
         since = f" since {v.failing_since[:10]}" if v.failing_since else ""
         if v.verdict == Verdict.DEAD:
             # No run count here: the PR body must not change from run to run.
             copy = f"; archived copy: {v.archive}" if v.archive else ""
-            add("dead", v, f"{v.error or 'failed'}, failing{since}{copy}")
+            why = f"{v.error or 'failed'}, failing{since}"
+            add("dead", v, why + copy, why)
         elif v.failing:
-            add("failing", v, f"{v.error or 'failed'} (failure {v.failures_in_a_row}, "
-                              "not dead yet)")  # fmt: skip
+            add("failing", v, f"{v.error or 'failed'}, failing{since}; {dead_when(v, today)}")
         elif v.not_checked:
             add("not_checked", v, v.error or "not checked this run")
         elif v.verdict == Verdict.UNKNOWN and not v.stale:
             add("unknown", v, v.error or "could not tell")
         if v.verdict == Verdict.MOVED and v.moved_to:
-            add("moved", v, f"now {v.moved_to}")
+            add("moved", v, f"now {v.moved_to}", to=v.moved_to)
         elif v.verdict == Verdict.MOVED and v.observation is not None:
             moved = v.observation.moved_to  # a new name the link cannot take as it is
             add("moved", v, f"moved to {moved}: the link is not rewritten, fix it by hand")
@@ -82,6 +92,18 @@ def groups(result: CheckResult, stale_after: int = 730) -> Groups:
         if redirect and v.verdict != Verdict.DEAD:
             add("redirects", v, f"redirects permanently to {redirect}")
     return g
+
+
+def dead_when(v: Judgement, today: datetime) -> str:
+    """When a failing link will be called dead (`[check] dead_after`, `dead_after_days`):
+    "dead from 2026-12-05 if it keeps failing", "dead after 2 more failed runs"."""
+    runs = v.runs_to_dead
+    more = f"{runs} more failed runs" if runs > 1 else "one more failed run"
+    when = dates.parse(v.dead_from)
+    if when is not None and when > today:
+        after = f" and {more}" if runs > 1 else ""
+        return f"dead from {when.date().isoformat()} if it keeps failing{after}"
+    return "dead if it fails on the next run" if runs <= 1 else f"dead after {more}"
 
 
 TALLIED = ("dead", "moved", "archived", "new_versions", "stale", "failing", "unknown",

@@ -5,11 +5,14 @@ bot says on its pull request when it closes it or leaves it alone."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from bot.check.model import CheckResult
 from bot.config import Config
+from bot.render.display import ACTIONABLE
 from bot.render.fit import BODY, clip_title, fit
 from bot.render.groups import groups, tally
 from bot.render.meta import meta_comment
@@ -41,12 +44,29 @@ class Change:
     text: str
 
 
+@dataclass(frozen=True)
+class FileLinks:
+    """Where `line N` leads: the list's file at `ref` in the repository at `repo` (its web
+    address, as GitHub gives it). The pull request's head commit; in a dry run, which has
+    none, the base branch (`is_base`): the rewrite keeps every line where it was."""
+
+    repo: str
+    ref: str
+    path: str
+    is_base: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"{self.repo.rstrip('/')}/blob/{quote(self.ref, safe='/')}/{quote(self.path)}"
+
+
 @dataclass
 class Texts:
     title: str
     body: str
     message: str
     changes: dict[str, list[Change]] = field(default_factory=dict)
+    listed: list[str] = field(default_factory=list)  # the sections' items, for the next PR
 
 
 def changes(rewritten: RewriteResult) -> dict[str, list[Change]]:
@@ -67,6 +87,11 @@ def _shown(e: Edit) -> str:
     return e.text if e.kind in ("cell", "note", "comment") else f"now {e.text}"
 
 
+SECTIONS = ("dead", "moved", "archived", "new_versions")  # the items a maintainer acts on
+SECTION_OF = {"dead": "dead", "moved": "moved", "archived": "archived",
+              "new version": "new_versions"}  # fmt: skip
+
+
 def render(
     cfg: Config,
     path: str,
@@ -75,20 +100,54 @@ def render(
     base: str,
     meta: dict[str, str],
     refresh: bool = False,
+    file: FileLinks | None = None,
+    before: Mapping[str, Any] | None = None,
 ) -> Texts:
+    """The title, the commit message, and (with `file`, where `line N` leads) the body.
+    `before`: what the history remembers of the last pull request (its `items`, the
+    changes it proposed, and `listed`, the items its body listed): a later body lists
+    what is new and says in one line what stays from before."""
     env = environment(cfg.templates)
     g = groups(result, cfg.status.stale_after)
     by_reason = changes(rewritten)
     first = rewritten.new_columns > 0 or len(by_reason.get("new", [])) > 10
     newly_stale = [Change(e.line, e.subject, e.text) for e in rewritten.edits
                    if "stale since" in e.text and "stale since" not in e.before]  # fmt: skip
+    before = before or {}
+    listed_before = set(before.get("listed") or [])
+    proposed_before = set(before.get("items") or [])
+    sections = {k: [i for i in getattr(g, k) if f"{k}:{i.url}" not in listed_before]
+                for k in SECTIONS}  # fmt: skip
+    stays = {k: len(getattr(g, k)) - len(sections[k]) for k in SECTIONS}
+    shown_stale = [] if first else newly_stale
+    # A change is listed once: a section's item covers its link's changes, and a table
+    # row's cell changed for the same reason on that line.
+    covered = {i.url for items in sections.values() for i in items}
+    covered_lines = {(c.line, c.subject) for c in shown_stale}
+    covered_rows = {(i.line, k) for k, items in sections.items() for i in items}
+    carried = {(e.line, e.subject) for e in rewritten.actionable if e.identity in proposed_before}
+    by_line: dict[str, list[Change]] = {}
+    in_sections = kept = 0
+    for reason, items in by_reason.items():
+        for c in items:
+            row = (c.line, SECTION_OF.get(reason, ""))
+            if c.subject in covered or (c.line, c.subject) in covered_lines or row in covered_rows:
+                in_sections += 1
+            elif reason in ACTIONABLE and (c.line, c.subject) in carried:
+                kept += 1
+            else:
+                by_line.setdefault(reason, []).append(c)
     ctx: dict[str, Any] = {
         "path": path,
         "summary": tally(result, g),
         "counted": counted(result.counts),
         "g": g,
-        "changes": by_reason,
-        "newly_stale": [] if first else newly_stale,
+        "sections": sections,
+        "stays": stays,
+        "kept": kept,
+        "in_sections": in_sections,
+        "changes": by_line,
+        "newly_stale": shown_stale,
         "headings": REASONS,
         "first": first,
         "refresh": refresh,
@@ -100,20 +159,24 @@ def render(
         "notices": rewritten.notices,
         "column": cfg.status.column,
         "base": base,
+        "file": file,
         "meta": meta_comment(meta),
     }
     totals = {
-        **{key: len(getattr(g, key)) for key in ("dead", "moved", "archived", "new_versions")},
+        **{key: len(sections[key]) for key in SECTIONS},
         "malformed": len(g.malformed),
-        "stale": len(ctx["newly_stale"]),
-        "changes": sum(len(items) for items in by_reason.values()),
+        "stale": len(shown_stale),
+        "changes": sum(len(items) for items in by_line.values()),
     }
     ctx["totals"] = totals
-    template = env.get_template("pr_body.md.j2")
-    body, _ = fit(lambda shown: template.render({**ctx, "shown": shown}), totals, CUTS, BODY)
+    body = ""
+    if file is not None:
+        template = env.get_template("pr_body.md.j2")
+        body, _ = fit(lambda shown: template.render({**ctx, "shown": shown}), totals, CUTS, BODY)
     title = clip_title(env.get_template("pr_title.txt.j2").render(ctx).strip())
     message = env.get_template("commit.txt.j2").render({**ctx, "shown": totals})
-    return Texts(title, body, message, by_reason)
+    listed = sorted(f"{k}:{i.url}" for k in SECTIONS for i in getattr(g, k))
+    return Texts(title, body, message, by_line, listed)
 
 
 # What gives way first when a body would be too long: the line-by-line list (the diff has

@@ -208,8 +208,14 @@ def _range(start: int, stop: int) -> str:
 
 def counted(counts: dict[str, int]) -> str:
     """`114 repositories, 43 papers, 10 other links`: distinct targets per provider."""
-    parts = [f"{counts[p.name]} {p.noun}" for p in REGISTRY if counts.get(p.name)]
+    parts = [f"{counts[p.name]:,} {p.noun if counts[p.name] != 1 else _one(p.noun)}"
+             for p in REGISTRY if counts.get(p.name)]  # fmt: skip
     return ", ".join(parts) or "nothing to check"
+
+
+def _one(noun: str) -> str:
+    """`repositories` → `repository`, `other links` → `other link` (a provider's `noun`)."""
+    return noun[:-3] + "y" if noun.endswith("ies") else noun.removesuffix("s")
 
 
 def requests_text(requests: dict[str, int], counts: dict[str, int]) -> str:

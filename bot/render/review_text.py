@@ -11,7 +11,7 @@ from bot.render.caps import SHOWN
 from bot.render.fit import Limit, fit
 from bot.render.report import requests_text
 from bot.render.review import Review
-from bot.render.templating import environment
+from bot.render.templating import environment, plural
 
 TEXT_TEMPLATE = "review.txt.j2"
 MARKDOWN_TEMPLATE = "review.md.j2"
@@ -45,8 +45,9 @@ def _context(review: Review, cfg: Config) -> dict[str, Any]:
         "fail_on": cfg.review.fail_on,
         "cap": SHOWN,  # the terminal's lists (`bot.render.caps`)
         "rules": {
-            "dead_after": cfg.check.dead_after,
-            "dead_after_days": f"{cfg.check.dead_after_days:g}",
+            "dead_after": plural(cfg.check.dead_after, "failed run"),
+            "dead_after_days": f"{cfg.check.dead_after_days:g} "
+            + ("day" if cfg.check.dead_after_days == 1 else "days"),
         },  # fmt: skip
     }
 

@@ -39,7 +39,22 @@ def _environment(overrides: tuple[tuple[str, str], ...]) -> Environment:
     env.filters["num"] = lambda n: f"{n:,}"
     env.filters["data"] = command_data
     env.filters["prop"] = command_property
+    env.filters["plural"] = plural
+    env.filters["dest"] = destination
     return env
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """`1 day`, `2 days`, `1,234 repositories`: never `day(s)`."""
+    if many is None:
+        many = one[:-1] + "ies" if one.endswith("y") and one[-2:-1] not in "aeiou" else one + "s"
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def destination(url: object) -> str:
+    """A link's destination written as `<…>`: any URL, with what would end it escaped."""
+    s = str(url).replace("\r", "").replace("\n", "")
+    return s.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
 
 
 def command_data(text: object) -> str:

@@ -497,7 +497,7 @@ def test_pull_requests_open_only_for_what_a_maintainer_acts_on(
     push(world, "o7/g")
     run = pr(world)
     assert run.code == 0, run.err
-    assert "pull request: none: nothing to act on (2 lines of drift" in run.out
+    assert "no pull request: nothing to act on (2 lines of drift" in run.out
     assert list(repo.pulls) == [1]
 
     # A newly archived repository: a PR whose diff touches its line, drift riding along.
@@ -709,7 +709,8 @@ def test_the_pull_request_explains_itself_and_every_output_agrees(
                  "`[check] dead_after`", "star_change"):  # fmt: skip
         assert knob in legend, knob
 
-    # 7. A later PR lists every changed line with its number under its reason.
+    # 7. A later PR lists every changed line once, with a link to it: in its finding's
+    # section, else under its reason line by line.
     repo.merge_pull(1)
     monkeypatch.delenv("GITHUB_ACTIONS")
     world.github.scenario["o5/e"].archived = True
@@ -722,15 +723,19 @@ def test_the_pull_request_explains_itself_and_every_output_agrees(
     base, proposed = repo.file_text("README.md"), repo.file_text("README.md", BRANCH)
     changed = changed_lines(base, proposed)
     assert changed == {line_no(base, "o2/b"), line_no(base, "o5/e")}
-    by_line = later[later.index("### What this pull request changes, line by line") :]
     for n in changed:
-        assert re.search(rf"^- line {n}: `", by_line, re.M), n
-    archived = by_line[by_line.index("**Newly archived**") :]
-    assert archived.splitlines()[1].startswith(
-        f"- line {line_no(base, 'o5/e')}: `https://github.com/o5/e` → "
+        assert len(re.findall(rf"^- \[line {n}\]\(<[^>]*#L{n}>\): ", later, re.M)) == 1, n
+    archived = later[later.index("### Archived repositories (1)") :]
+    assert f"- [line {line_no(base, 'o5/e')}](" in archived.split("###")[1]
+    assert "[https://github.com/o5/e](<https://github.com/o5/e>) — archived" in archived
+    versions = later[later.index("### New arXiv versions (1)") :].split("###")[1]
+    assert f"- [line {line_no(base, 'o2/b')}](" in versions and "v3 → v4" in versions
+    by_line = later[later.index("### What this pull request changes, line by line") :]
+    assert "2 of the diff's lines are in the sections above" in by_line
+    # o2/b, archived, was in the first PR: said in one line, not listed again.
+    assert (
+        "**From before** (reported already, not listed again): 3 dead links, 1 archived " in later
     )
-    versions = by_line[by_line.index("**New paper versions**") :]
-    assert versions.splitlines()[1].startswith(f"- line {line_no(base, 'o2/b')}: `B` → ")
 
 
 # -- 10. defaults: the current folder's README.md and awesome-monitor.toml ---------------------

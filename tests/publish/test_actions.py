@@ -33,7 +33,10 @@ def test_actions_annotations_summary_and_groups(
         assert any(f",line={e['line']}::Dead link {e['url']}" in w for w in errors)
     assert any("::Moved: " in w for w in warnings) and any("::Archived" in w for w in warnings)
     assert not [ln for ln in lines if ln.startswith("::notice")], "all of them fit: no notice"
-    assert "::group::Checking links" in lines and "::endgroup::" in lines
+    # No empty fold: the check printed no progress line (under 10 s), so no group for it.
+    assert "::group::Checking links" not in lines and "::group::Proposed change" in lines
+    opened = [i for i, ln in enumerate(lines) if ln.startswith("::group::")]
+    assert all(lines[i + 1] != "::endgroup::" for i in opened)
     text = summary.read_text()
     assert text.startswith("## awesome-monitor:") and "### Dead (" in text
 
@@ -46,3 +49,15 @@ def test_fail_on_dead_exits_1_only_when_links_are_dead(world: World) -> None:
 def test_without_actions_there_are_no_workflow_commands(world: World) -> None:
     run = world.run("check", "--dead-after", "1")
     assert "::warning" not in run.out and "::add-mask::" not in run.out
+
+
+def test_the_checking_fold_opens_with_its_first_progress_line(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("AWESOME_MONITOR_PROGRESS_INTERVAL", "0.001")
+    run = world.run("check")
+    assert "progress: " in run.err
+    lines = run.out.splitlines()
+    start = lines.index("::group::Checking links")
+    assert lines[start + 1] == "::endgroup::"  # its lines went to stderr, within the fold

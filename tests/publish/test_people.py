@@ -132,7 +132,7 @@ def test_after_a_merged_pr_with_a_human_commit_the_next_event_opens_a_new_pr(
     r.git().commit_files(BRANCH, {"README.md": text}, "a better title", HUMAN)
     r.merge_pull(1, delete_branch=delete_branch)
     assert "Awesome: Image" in r.file_text("README.md")
-    assert "none" in pr(wd)
+    assert "no pull request" in pr(wd)
     archive_one(wd)
     assert "opened #2" in pr(wd)
     assert r.pulls[2].state == "open" and "Awesome: Image" in r.file_text(
@@ -145,8 +145,8 @@ def test_after_a_merged_pr_the_next_event_opens_a_new_pr(wd: World, delete_branc
     assert "opened #1" in pr(wd)
     r = repo(wd)
     r.merge_pull(1, delete_branch=delete_branch)
-    assert "none" in pr(wd)
-    assert "none" in pr(wd)
+    assert "no pull request" in pr(wd)
+    assert "no pull request" in pr(wd)
     paper = new_version(wd)
     assert "opened #2" in pr(wd)
     changed = diff_lines(wd, r.pulls[2].head)
@@ -175,12 +175,12 @@ def test_a_note_deleted_by_hand_is_not_written_back_until_its_link_changes(wd: W
     assert "opened #1" in pr(wd)
     r = repo(wd)
     r.merge_pull(1)
-    assert "none" in pr(wd)  # the bot sees its notes on the default branch
+    assert "no pull request" in pr(wd)  # the bot sees its notes on the default branch
     text = r.file_text("README.md")
     line = next(ln for ln in text.splitlines() if "resnet-1k-layers" in ln and NOTE_OPEN in ln)
     push(wd, text.replace(line, NOTE.sub("", line)), "no note on this one, please")
     for _ in range(2):
-        assert "none" in pr(wd)
+        assert "no pull request" in pr(wd)
     assert len(r.pulls) == 1
     # The link's state changes: its note is proposed again, saying so.
     wd.github.scenario["KaimingHe/resnet-1k-layers"].archived = True
@@ -215,7 +215,7 @@ def test_a_note_deleted_right_after_the_merge_is_not_written_back(wd: World) -> 
     line = next(ln for ln in text.splitlines() if "resnet-1k-layers" in ln and NOTE_OPEN in ln)
     push(wd, text.replace(line, NOTE.sub("", line)), "no note on this one, please")
     last = pr(wd)
-    assert "none" in last, (last, diff_lines(wd))
+    assert "no pull request" in last, (last, diff_lines(wd))
 
 
 def test_deleting_the_blocked_branch_declines_and_the_next_event_gets_a_pr(wd: World) -> None:

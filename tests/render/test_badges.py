@@ -40,6 +40,6 @@ def test_a_dead_badge_gets_its_note_and_its_place_in_the_pr(make_world: MakeWorl
     run = wd.run("pr", "--repo", LIST_REPO, "--dead-after", "1")
     assert run.code == 0, run.err
     (pull,) = wd.github.pulls(LIST_REPO)
-    assert f"`{dead}`" in pull.body and f"`{gone}`" in pull.body
+    assert f"](<{dead}>)" in pull.body and f"](<{gone}>)" in pull.body  # links, each once
     proposed = wd.github.scenario[LIST_REPO].file_text("README.md", "awesome-monitor/status")
     assert "image dead since" in next(ln for ln in proposed.splitlines() if "dead.svg" in ln)
