@@ -115,8 +115,13 @@ def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> Publ
         return _blocked(platform, pr, branch, head[0])
     said = {e.identity: words(e.reason, e.subject, e.line, e.text) for e in rw.actionable}
     said = dict(list(said.items())[:WORDS_KEPT])  # bounded: the dashboard has the rest's
-    remember = {"branch": branch, "items": items, "notes": rw.notes_after, "words": said,
-                "listed": texts.listed}
+    remember = {
+        "branch": branch,
+        "items": items,
+        "notes": rw.notes_after,
+        "words": said,
+        "listed": texts.listed,
+    }
     base = platform.base_sha()
     if pr is not None and read_meta(pr.body).get("fingerprint") == fp:
         remember["number"] = pr.number

@@ -140,7 +140,9 @@ def test_a_ticked_silence_box_has_the_next_pr_propose_the_disable_comment(wd: Wo
     # With its own reason and heading in the pull request, and nothing called back alive.
     assert "**Silenced at your request" in pr.body and "Back alive" not in pr.body
     said = pr.body.split("**Silenced at your request", 1)[1].split("\n\n", 1)[0]
-    assert f"- line 83: `{VGG16}`" in said and "- line 29: `Vgg`" in said
+    # Each item links its line in the PR's commit (issue 19, point 3).
+    assert re.search(rf"^- \[line 83\]\(<[^>]+#L83>\): \[.*\]\(<{re.escape(VGG16)}>\)", said, re.M)
+    assert re.search(r"^- \[line 29\]\(<[^>]+#L29>\): `Vgg`", said, re.M)
     shown = " ".join(seen(pr.body).text)
     assert "Silenced at your request" in shown and MARK in shown, "the comment is said, visibly"
 
@@ -152,11 +154,11 @@ def test_a_ticked_silence_box_has_the_next_pr_propose_the_disable_comment(wd: Wo
     assert line.startswith("- [x] ")
 
     r.merge_pull(3)
-    assert "none" in run(wd, "pr")
+    assert "no pull request" in run(wd, "pr")
     assert "updated #2" in run(wd, "issue")
     assert VGG16 not in dash.body, "ignored like any disabled link: it leaves the dashboard"
     assert "**Pull request:** none is open" in dash.body
-    assert "none" in run(wd, "pr"), "and nothing more is proposed for it"
+    assert "no pull request" in run(wd, "pr"), "and nothing more is proposed for it"
 
 
 # -- declined changes ----------------------------------------------------------------------
