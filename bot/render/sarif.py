@@ -157,7 +157,7 @@ def _invocation(left: int) -> dict[str, Any]:
     """The run's invocation; when results were left out, a notification that says how many."""
     out: dict[str, Any] = {"executionSuccessful": True}
     if left:
-        text = (f"{left:,} more results are not in this log: GitHub code scanning keeps "
+        text = (f"{left:,} more results are not in this log: code scanning keeps "
                 f"{MAX_RESULTS:,} results of a run (the least severe were left out; "
                 "`awesome-monitor check --json` lists every link)")  # fmt: skip
         out["toolExecutionNotifications"] = [{"level": "warning", "message": {"text": text}}]
