@@ -18,7 +18,14 @@ from tests.world import LIST_REPO, SAMPLE, MakeWorld, World
 
 BRANCH = "awesome-monitor/status"
 HUMAN = Person("Jane Maintainer", "jane@example.com", "2026-11-20T10:00:00Z")
-NOTE = re.compile(r" ?\(?" + re.escape(NOTE_OPEN) + r"[^\n]*?" + re.escape(NOTE_CLOSE) + r"\)?")
+# A note in front of a list item's main link (`<span>NOTE</span> `) or after a link.
+NOTE = re.compile(
+    r"(?:<span>| ?\(?)"
+    + re.escape(NOTE_OPEN)
+    + r"[^\n]*?"
+    + re.escape(NOTE_CLOSE)
+    + r"(?:</span> ?|\)?)"
+)
 
 
 @pytest.fixture
@@ -185,7 +192,8 @@ def test_a_note_deleted_by_hand_is_not_written_back_until_its_link_changes(wd: W
     # The link's state changes: its note is proposed again, saying so.
     wd.github.scenario["KaimingHe/resnet-1k-layers"].archived = True
     assert "opened #2" in pr(wd)
-    (changed,) = [b for _, b in diff_lines(wd) if "resnet-1k-layers" in b]
+    # (the table row naming the repository changes too: `KaimingHe/resnet-1k-layers` ★ …)
+    (changed,) = [b for _, b in diff_lines(wd) if "resnet-1k-layers" in b and b[:2] == "- "]
     assert "archived" in changed
 
 
