@@ -32,9 +32,12 @@ def _check(run, cases: list[Expected]) -> None:  # noqa: ANN001
         if c.same_as:
             assert e["duplicate_of"] == {"url": c.same_as, "line": c.same_line}
     blocking = sorted(c.line for c in cases if c.blocking)
-    warnings = sorted(c.line for c in cases if c.kinds and not c.blocking)
+    # One severity everywhere (bot/render/severity.py): a stale link is a notice.
+    notices = sorted(c.line for c in cases if c.kinds == {"stale"} and not c.blocking)
+    warnings = sorted(c.line for c in cases if c.kinds and not c.blocking and c.line not in notices)
     assert sorted(line for line, _ in run.annotations("error")) == blocking
     assert sorted(line for line, _ in run.annotations("warning")) == warnings
+    assert sorted(line for line, _ in run.annotations("notice")) == notices and notices
     assert run.code == (1 if blocking else 0), run.err
 
 
