@@ -7,8 +7,9 @@ the bot owns:
 
 - tables: the column whose header carries `<!-- awesome-monitor -->` (`bot.render.columns`),
   added when missing (never over a maintainer's column of the same name);
-- lists and paragraphs: a note between `<!-- awesome-monitor -->` markers (`bot.render.spans`
-  says where), replaced in place on later runs;
+- lists: a note between `<!-- awesome-monitor -->` markers on each entry, and `dead since`
+  wherever a dead link is (`bot.render.notes` says which, `bot.render.spans` where),
+  replaced in place on later runs;
 - moved repositories: the URL (and the link text, where it is the URL verbatim).
 
 Every edit carries a reason: an actionable one (`new`, `dead`, `revived`, `archived`,

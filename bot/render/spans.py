@@ -1,5 +1,6 @@
 """Where things are in a line of the list: where a link's construct ends, where its note
-goes (and where an earlier note of the bot's is), and the link's URL repeated in its text."""
+goes and whether the link is an entry of the list (`anchor`), the bot's notes wherever an
+earlier version put them, and the link's URL repeated in its text."""
 
 from __future__ import annotations
 
@@ -24,10 +25,10 @@ _ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
 
 @dataclass(frozen=True)
 class Anchor:
-    """Where a link's note goes: at `at`, wrapped in parentheses or not; `front`: before the
-    list item's main link (`- NOTE [name](url) - Description.`); `entry`: the link is an
-    entry of the list (a list item's), so its note may show alive facts; elsewhere (prose,
-    an item's description, a badge) only `dead since` reaches the list."""
+    """Where a link's note goes: at `at`, wrapped in parentheses or not; `front`: before
+    the list item's main link (`- <span>NOTE</span> [name](url) - Description.`); `entry`:
+    the link is an entry of the list (a list item's), so its note may show alive facts;
+    elsewhere (prose, an item's description, a badge) only `dead since` reaches the list."""
 
     at: int
     paren: bool = False
