@@ -26,6 +26,7 @@ from bot.render.spans import (
     Anchor,
     anchor,
     construct_ends,
+    front_note,
     line_bounds,
 )
 from bot.render.status import StatusContext, render_note
@@ -69,9 +70,12 @@ def write_notes(d: Draft) -> None:
         )
 
     said: set[tuple[int, str]] = set()  # (line, what an alive note is about): once each
+    taken: set[int] = set()  # the notes in front of items that a link has claimed
     for slot in sorted(slots.values(), key=lambda s: (s.link.use_line, s.where.at)):
         where, lk = slot.where, slot.link
-        existing, old = _existing(d, where, lk)
+        existing, old = _existing(d, where, lk, slots.keys() | taken)
+        if old is not None:
+            taken.add(old.start())
         view = d.view(_note_text(old))
         if lk.syntax is Syntax.IMAGE:  # an image says something only when dead
             main: str | None = _image_note(d, lk, view) if wanted(lk) else ""
@@ -94,16 +98,38 @@ def write_notes(d: Draft) -> None:
         subject = lk if main or not shown else shown[0][0]
         note = " · ".join(n for n in (main, *(n for _, n in shown)) if n)
         _note(d, where, existing, old, note, subject)
+    _orphans(d, slots.keys() | taken)
 
 
-def _existing(d: Draft, where: Anchor, lk: Link) -> tuple[re.Match | None, re.Match | None]:
+def _orphans(d: Draft, taken: set[int]) -> None:
+    """Remove a note in front of an item that no link of the item claims any more (a person
+    reworded the item: its first thing is no link now)."""
+    lines = {line_bounds(d.doc, lk.construct_end)[0] for lk in d.links}
+    for start in sorted(lines):
+        found = front_note(d.doc, start)
+        if found is not None and found.start() not in taken:
+            old = _note_text(found) or ""
+            reason = change_reason(ShownText.read(old), ShownText.read("")) or "layout"
+            d.add(found.start(), found.end(), "", "note", reason, "", "", old)
+
+
+def _existing(d: Draft, where: Anchor, lk: Link,
+              taken: set[int]) -> tuple[re.Match | None, re.Match | None]:  # fmt: skip
     """The bot's note where this one goes (replaced in place), and the note the link has,
     wherever an earlier version put it (right after the link, or at the item's end: moved
-    in front, never written twice)."""
+    in front, never written twice); a note in front of the item that no longer goes there
+    is its first link's (`taken`: the places already claimed)."""
     text = d.doc.text
     if not where.front:
         found = NOTE_AT.match(text, where.at)
-        return found, found
+        if found is not None:
+            return found, found
+        front = front_note(d.doc, where.at)
+        line_start = line_bounds(d.doc, where.at)[0]
+        first = construct_ends(d.doc).get(line_start, [None])[0] == lk.construct_end
+        if front is not None and first and front.start() not in taken:
+            return None, front
+        return None, None
     found = FRONT_NOTE.match(text, where.at)
     if found is not None:
         return found, found

@@ -36,6 +36,13 @@ class Anchor:
     entry: bool = True
 
 
+def front_note(doc: Document, offset: int) -> re.Match[str] | None:
+    """The bot's note in front of the list item on the line holding `offset`, if any."""
+    start, end = line_bounds(doc, offset)
+    item = _ITEM.match(doc.text, start, end)
+    return FRONT_NOTE.match(doc.text, item.end()) if item is not None else None
+
+
 def line_bounds(doc: Document, offset: int) -> tuple[int, int]:
     """(start, end before the line break) of the line holding `offset`."""
     i = bisect.bisect_right(doc.line_starts, offset) - 1
@@ -82,6 +89,9 @@ def anchor(doc: Document, lk: Link) -> Anchor | None:
             return Anchor(at, paren=True)
         if starts_item:
             return Anchor(item.end(), front=True)
+        # Text comes first (`- 🔥 [name](url) - …`): awesome-lint skips such an item, and
+        # a note in front would make it lint the item. Right after the link.
+        return Anchor(at)
     if described is not None and _SEPARATOR.match(_mask(doc.text[at:end])):
         # The link awesome-lint pairs with the description: a note between them would
         # change what the linter checks. Its facts go unsaid; dead, it is said anyway.

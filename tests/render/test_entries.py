@@ -166,3 +166,31 @@ def test_awesome_llm_line_572_and_its_quotes() -> None:
         assert len(alive) == len(set(alive)), ln
     assert cmark_links(r.text) == cmark_links(text)
     assert ANY_NOTE.sub("", out[i]) == src[i]
+
+
+FRONT = f"<span>{NOTE_OPEN}★ 1.2k{NOTE_CLOSE}</span>"  # an earlier run's note in front
+REWORDED = f"""# Awesome things
+
+- {FRONT} [Alpha](https://github.com/o/alpha)
+- {FRONT} 🔥 [Beta](https://github.com/o/beta) - Does beta.
+- {FRONT} See [Gamma](https://github.com/o/g) | [D](https://github.com/o/d) - Two.
+"""
+
+
+def test_a_note_in_front_of_an_item_a_person_reworded_moves_or_goes() -> None:
+    """A person reworded items the bot had put notes in front of: the item is its link
+    alone (the note goes in parentheses after it), or starts with text now (the note goes
+    right after its first link: awesome-lint skips an item that starts with text, and a note
+    in front would make it lint the item). Never two notes, never one left behind."""
+    r = run(REWORDED)
+    out = r.text.splitlines()
+    assert "<span>" not in r.text
+    assert re.fullmatch(rf"- \[Alpha\]\(\S+\) \({NOTE.pattern}\)", out[2])
+    assert re.fullmatch(rf"- 🔥 \[Beta\]\(\S+\) {NOTE.pattern} - Does beta\.", out[3])
+    assert re.fullmatch(rf"- See \[Gamma\]\(\S+\) {NOTE.pattern} \| \[D\]\(\S+\) - Two\.", out[4])
+    assert [len(notes_of(ln)) for ln in out[2:5]] == [1, 1, 1]
+    assert r.actionable == []  # the same facts, moved: layout
+    doc2 = parse_list(r.text)
+    doc1 = parse_list(REWORDED)
+    again = rewrite(doc2, carry(fake_verdicts(doc1), doc2), STATUS, environment(), TODAY)
+    assert again.text == r.text
