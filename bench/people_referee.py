@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from subprocess import CompletedProcess
 from typing import Any
 
-NOTE = re.compile(r" ?\(?<!-- awesome-monitor -->([^\n]*?)<!-- /awesome-monitor -->\)?")
+# A note: in front of a list item's main link (`<span>NOTE</span> `), or after a link.
+NOTE = re.compile(
+    r"(?:<span>| ?\(?)<!-- awesome-monitor -->([^\n]*?)<!-- /awesome-monitor -->(?:</span> ?|\)?)"
+)
 COLUMN = "<!-- awesome-monitor column -->"
 CELL = re.compile(r"(?<!\\)\|")
 

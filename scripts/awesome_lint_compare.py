@@ -6,8 +6,9 @@
 It rewrites the bundled sample (with --corpus: also every list in ../shared/corpus) with
 verdicts from the emulator scenario (no network beyond loopback), runs awesome-lint on
 each list before and after, and prints, per list, the rules that report more problems
-after than before, counted per rule (tests/awesome_lint.py). Exit 1 when a rule reports
-more.
+after than before, or fewer (a note hiding an author's problem), and the problems seen on
+one side only, by line, rule and message (tests/awesome_lint.py: differences). Exit 1 when
+anything differs.
 
 Counting per rule, not per (line, rule) pair: the bot appends to lines that often carry a
 problem of the same rule already (every row of an unaligned table has a
@@ -66,13 +67,19 @@ def main() -> int:
     n, worse = len(befores), 0
     for i, name in enumerate(lists):
         old, new = awesome_lint.per_rule(results[i]), awesome_lint.per_rule(results[n + i])
-        added = awesome_lint.new_problems(old, new)
-        worse += bool(added)
+        found = awesome_lint.differences(results[i], results[n + i])
+        worse += bool(found)
         print(f"{name}: {sum(old.values())} problems before, {sum(new.values())} after")
-        for rule, more in added.items():
+        for rule, more in found.get("more", {}).items():
             print(f"  new: {rule}: +{more} ({old[rule]} -> {new[rule]})")
-        if not added:
-            print("  no rule reports more")
+        for rule, fewer in found.get("fewer", {}).items():
+            print(f"  hidden: {rule}: -{fewer} ({old[rule]} -> {new[rule]})")
+        for line, rule, message in found.get("hidden", []):
+            print(f"  hidden: line {line}: {rule}: {message}")
+        for line, rule, message in found.get("added", []):
+            print(f"  added: line {line}: {rule}: {message}")
+        if not found:
+            print("  no rule reports more or fewer; every problem the author had is still seen")
     return 1 if worse else 0
 
 

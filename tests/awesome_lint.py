@@ -146,3 +146,27 @@ def new_problems(before: Counter[str], after: Counter[str]) -> dict[str, int]:
     another of the same rule elsewhere is not flagged, but neither is a problem hidden
     because the same line already had one (the comparison the old script made)."""
     return {rule: n - before[rule] for rule, n in sorted(after.items()) if n > before[rule]}
+
+
+# Rules whose messages carry a table's widths, which the bot's column changes: compared by
+# their count per rule only. Every other problem is compared as (line, rule, message): the
+# rewrite never adds or removes a line, so the author's problem is on the same line after.
+TABLE_RULES = ("table-",)
+
+
+def differences(before: list[Problem], after: list[Problem]) -> dict[str, object]:
+    """What the rewrite changed in awesome-lint's eyes: the rules that report more (`more`)
+    or fewer (`fewer`) problems, and the author's problems no longer reported (`hidden`) or
+    new ones (`added`) by line, rule and message; empty when it changed nothing."""
+    b, a = per_rule(before), per_rule(after)
+    more = new_problems(b, a)
+    fewer = new_problems(a, b)
+
+    def exact(ps: list[Problem]) -> Counter[tuple[int, str, str]]:
+        return Counter((p.line, p.rule, p.message) for p in ps
+                       if not p.rule.startswith(TABLE_RULES))  # fmt: skip
+
+    hidden = sorted((exact(before) - exact(after)).elements())
+    added = sorted((exact(after) - exact(before)).elements())
+    found = {"more": more, "fewer": fewer, "hidden": hidden, "added": added}
+    return {k: v for k, v in found.items() if v}

@@ -63,7 +63,7 @@ class CheckConfig:
 @dataclass
 class StatusConfig:
     column: str = "Status"  # the header of the table column the bot owns
-    notes: bool = True  # a bot-owned note after links in lists
+    notes: bool = True  # a bot-owned note on each entry of a list
     # Links that get a note (an alive web link has nothing to say: only a dead one gets one);
     # the kinds are the providers' (`bot.config.services.NOTE_KINDS`).
     note_kinds: list[str] = field(default_factory=services.default_note_kinds)

@@ -7,8 +7,9 @@ the bot owns:
 
 - tables: the column whose header carries `<!-- awesome-monitor -->` (`bot.render.columns`),
   added when missing (never over a maintainer's column of the same name);
-- lists and paragraphs: a note between `<!-- awesome-monitor -->` markers (`bot.render.spans`
-  says where), replaced in place on later runs;
+- lists: a note between `<!-- awesome-monitor -->` markers on each entry, and `dead since`
+  wherever a dead link is (`bot.render.notes` says which, `bot.render.spans` where),
+  replaced in place on later runs;
 - moved repositories: the URL (and the link text, where it is the URL verbatim).
 
 Every edit carries a reason: an actionable one (`new`, `dead`, `revived`, `archived`,
@@ -21,7 +22,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from jinja2 import Environment
@@ -29,8 +29,6 @@ from jinja2 import Environment
 from bot.check.model import Judgement, Verdict
 from bot.config import StatusConfig
 from bot.parse.markdown import (
-    NOTE_CLOSE,
-    NOTE_OPEN,
     Document,
     Link,
     Row,
@@ -40,22 +38,19 @@ from bot.parse.markdown import (
 )
 from bot.render import silence
 from bot.render.columns import Column, aligned, header_for, padded, width
-from bot.render.display import ACTIONABLE, ShownText, change_reason
-from bot.render.edits import Edit, Held, Memory, RewriteResult, item_id, note_key
+from bot.render.display import ShownText, change_reason
+from bot.render.draft import Draft, link_key
+from bot.render.edits import Edit, Held, Memory, RewriteResult, item_id
+from bot.render.notes import write_notes
 from bot.render.sections import match_sections, row_name
-from bot.render.spans import NOTE_AT, NOTE_AT_END, Anchor, anchor, url_in_text
-from bot.render.status import StatusContext, render_cell, render_note, speaks_for_row
+from bot.render.spans import NOTE_AT_END, url_in_text
+from bot.render.status import render_cell, speaks_for_row
 
-_NOTE_SYNTAX = {Syntax.INLINE, Syntax.REFERENCE, Syntax.AUTOLINK, Syntax.BARE}
 # A replacement URL we can write into any link syntax (and table cell) unquoted.
 _SAFE_URL = re.compile(r"[^\s<>()\[\]\"'`\\|]+")
 
 
-def _key(link: Link) -> tuple[str, int, int, int]:
-    return link.syntax.value, link.start, link.use_line, link.construct_end
-
-
-class _Rewriter:
+class _Rewriter(Draft):
     def __init__(
         self,
         doc: Document,
@@ -65,9 +60,6 @@ class _Rewriter:
         today: datetime,
         memory: Memory,
     ) -> None:
-        self.doc, self.status, self.env, self.today = doc, status, env, today
-        self.memory = memory
-        self.kinds = set(status.note_kinds)
         owned = sorted(
             (r.cells[c].start, r.cells[c].end)
             for t in doc.tables
@@ -82,15 +74,8 @@ class _Rewriter:
             return i >= 0 and offset < owned[i][1]
 
         # Links in the bot's own cells are its output, never list links.
-        self.links = [lk for lk in doc.links if not in_cell(lk.start)]
-        keys = {_key(lk) for lk in self.links}
-        self.by_link: dict[tuple[str, int, int, int], Judgement] = {}
-        for v in verdicts:
-            if _key(v.link) in keys:
-                self.by_link.setdefault(_key(v.link), v)
-        self.by_line: dict[int, list[Link]] = {}
-        for lk in self.links:
-            self.by_line.setdefault(lk.use_line, []).append(lk)
+        links = [lk for lk in doc.links if not in_cell(lk.start)]
+        super().__init__(doc, links, verdicts, status, env, today, memory)
         self.pad = padded(doc)
         self.cell_at = {  # a link's offset → its cell, in a table someone aligned
             lk.start: c
@@ -101,26 +86,6 @@ class _Rewriter:
             for lk in self.by_line.get(r.line, [])
             if c.start <= lk.start < c.end
         }
-        self.edits: list[Edit] = []
-        self.result = RewriteResult(text=doc.text)
-
-    def view(self, shown: str | None) -> StatusContext:
-        return StatusContext(self.today, self.status, ShownText.read(shown or ""))
-
-    def declined(self, reason: str, subject: str, text: str, line: int) -> bool:
-        """Whether a closed pull request declined this very change (then it is held)."""
-        if reason not in ACTIONABLE or item_id(reason, subject, text) not in self.memory.declined:
-            return False
-        self.result.held.append(Held("declined", reason, subject, line, text))
-        return True
-
-    def verdicts_of(self, links: list[Link]) -> list[Judgement]:
-        return [v for lk in links if (v := self.by_link.get(_key(lk))) is not None]
-
-    def add(self, start: int, end: int, new: str, kind: str, reason: str, subject: str = "",
-            text: str = "", before: str = "") -> None:  # fmt: skip
-        line = bisect.bisect_right(self.doc.line_starts, start)
-        self.edits.append(Edit(start, end, new, kind, line, reason, subject, text, before))
 
     # -- tables ---------------------------------------------------------------
     def table(self, table: Table) -> None:
@@ -187,109 +152,12 @@ class _Rewriter:
             name = row_name(named, row[0])
             self.add(e.start, e.end, e.new, "cell", reason, name, row[1], e.old_text)
 
-    # -- notes ----------------------------------------------------------------
-    def notes(self) -> None:
-        table_lines = {n for t in self.doc.tables for n in range(t.first_line, t.last_line + 1)}
-        heading_lines = {s.line for s in self.doc.sections}
-        slots: dict[int, _Slot] = {}
-        for lk in self.links:
-            if lk.syntax is Syntax.DEFINITION:
-                continue
-            host = self._host(lk) if lk.syntax is Syntax.IMAGE else None
-            where = anchor(self.doc, host or lk)
-            if where is None:
-                continue
-            slot = slots.setdefault(where.at, _Slot(where, host or lk))
-            if host is not None:
-                slot.images.append(lk)  # a badge: its note goes after the link it is in
-
-        def wanted(lk: Link) -> bool:  # an ignored link (disable comment, …) gets none
-            return (
-                self.status.notes
-                and not lk.ignored
-                and lk.kind in self.kinds
-                and lk.use_line not in table_lines
-                and lk.use_line not in heading_lines
-            )
-
-        for slot in slots.values():
-            where, lk = slot.where, slot.link
-            after = NOTE_AT.match(self.doc.text, lk.construct_end)
-            existing = NOTE_AT.match(self.doc.text, where.at)
-            if where.line_end and after is not None:  # an earlier note right after the link
-                self.add(after.start(), after.end(), "", "note", "layout", lk.raw_url)
-            view = self.view(_note_text(existing))
-            if lk.syntax is Syntax.IMAGE:  # an image says something only when dead
-                main: str | None = self._image_note(lk, view) if wanted(lk) else ""
-            elif not wanted(lk) or lk.syntax not in _NOTE_SYNTAX:
-                main = ""
-            else:
-                v = self.by_link.get(_key(lk))
-                main = render_note(self.env, v, view) if v else None
-            if main is None:  # nothing durable known: what the list shows stays
-                if existing is not None:
-                    self.result.notes_after[lk.url] = note_key(_note_text(existing) or "")
-                continue
-            images = [(im, self._image_note(im, view)) for im in slot.images if wanted(im)]
-            shown = [(im, n) for im, n in images if n]
-            subject = lk if main or not shown else shown[0][0]
-            note = " · ".join(n for n in (main, *(n for _, n in shown)) if n)
-            self._note(where, existing, note, subject)
-
-    def _host(self, image: Link) -> Link | None:
-        """The link whose text is this image (`[![alt](img)](url)`, a badge), if any."""
-        if not self.doc.text.startswith("]", image.construct_end):
-            return None
-        around = [
-            lk
-            for lk in self.by_line.get(image.use_line, [])
-            if lk.syntax in (Syntax.INLINE, Syntax.REFERENCE)
-            and lk.construct_end > image.construct_end
-        ]
-        return min(around, key=lambda lk: lk.construct_end, default=None)
-
-    def _image_note(self, image: Link, view: StatusContext) -> str:
-        """An image's note: `image dead since …` when it is dead, else nothing."""
-        v = self.by_link.get(_key(image))
-        if v is None or v.verdict != Verdict.DEAD:
-            return ""
-        return render_note(self.env, v, view, image=True) or ""
-
-    def _note(self, where: Anchor, existing, note: str, lk: Link) -> None:  # noqa: ANN001
-        old = _note_text(existing)
-        if old is not None:
-            self.result.notes_seen[lk.url] = note_key(old)
-        elif note and self.memory.notes.get(lk.url) == note_key(note):
-            # The list had this very note and a person deleted it: theirs is the last word
-            # until the link's state changes.
-            line = bisect.bisect_right(self.doc.line_starts, where.at)
-            self.result.held.append(Held("deleted by hand", "new", lk.raw_url, line, note))
-            return
-        if note:
-            self.result.notes_after[lk.url] = note_key(note)
-        end = existing.end() if existing else where.at
-        body = f"{NOTE_OPEN}{note}{NOTE_CLOSE}"
-        new = (f" ({body})" if where.paren else f" {body}") if note else ""
-        if new:
-            self.result.notes += 1
-        if self.doc.text[where.at : end] == new:
-            return
-        reason = change_reason(ShownText.read(old or ""), ShownText.read(note)) or "layout"
-        line = bisect.bisect_right(self.doc.line_starts, where.at)
-        if self.declined(reason, lk.raw_url, note, line):
-            if old:
-                self.result.notes_after[lk.url] = note_key(old)
-            else:
-                self.result.notes_after.pop(lk.url, None)
-            return
-        self.add(where.at, end, new, "note", reason, lk.raw_url, note, old or "")
-
     # -- moved ----------------------------------------------------------------
     def moved(self) -> None:
         safe = _SAFE_URL
         spans: set[tuple[int, int]] = set()
         for lk in self.links:
-            v = self.by_link.get(_key(lk))
+            v = self.by_link.get(link_key(lk))
             new = v.moved_to if v is not None and v.verdict == Verdict.MOVED else None
             if not new or new == lk.raw_url or not safe.fullmatch(new):
                 continue
@@ -338,22 +206,6 @@ class _Rewriter:
         return self.result
 
 
-@dataclass
-class _Slot:
-    """One place a note goes: after `link`, also speaking for the `images` in its text."""
-
-    where: Anchor
-    link: Link
-    images: list[Link] = field(default_factory=list)
-
-
-def _note_text(match) -> str | None:  # noqa: ANN001
-    if match is None:
-        return None
-    text = match.group(0)
-    return text[text.index(NOTE_OPEN) + len(NOTE_OPEN) : text.rindex(NOTE_CLOSE)]
-
-
 def rewrite(
     doc: Document,
     verdicts: list[Judgement],
@@ -368,7 +220,7 @@ def rewrite(
     r = _Rewriter(doc, verdicts, status, env, today or datetime.now(UTC), memory or Memory())
     for table in doc.tables:
         r.table(table)
-    r.notes()
+    write_notes(r)
     r.moved()
     r.edits = asked.joined(r.edits)
     r.result.held += asked.held

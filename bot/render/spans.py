@@ -1,5 +1,6 @@
 """Where things are in a line of the list: where a link's construct ends, where its note
-goes (and where an earlier note of the bot's is), and the link's URL repeated in its text."""
+goes and whether the link is an entry of the list (`anchor`), the bot's notes wherever an
+earlier version put them, and the link's URL repeated in its text."""
 
 from __future__ import annotations
 
@@ -13,16 +14,33 @@ from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, Link, Syntax
 _NOTE = re.escape(NOTE_OPEN) + rf"(?:(?!{re.escape(NOTE_OPEN)})[^\r\n])*?" + re.escape(NOTE_CLOSE)
 NOTE_AT = re.compile(r"[ \t]*(?:\(" + _NOTE + r"\)|" + _NOTE + r")")
 NOTE_AT_END = re.compile(r"[ \t]*(?:\(" + _NOTE + r"\)|" + _NOTE + r")(?=[ \t]*$)", re.M)
+# In front of a list item's main link the note is wrapped in a `<span>`: a line whose
+# content starts with `<!--` is an HTML block (CommonMark), which would turn the whole item
+# into raw HTML (its links no longer links, awesome-lint's "Invalid list item").
+FRONT_OPEN, FRONT_CLOSE = "<span>", "</span>"
+FRONT_NOTE = re.compile(re.escape(FRONT_OPEN) + _NOTE + re.escape(FRONT_CLOSE) + r"[ \t]")
+ANY_NOTE = re.compile(f"{FRONT_NOTE.pattern}|{NOTE_AT.pattern}")  # every note, wherever it is
 _ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
 
 
 @dataclass(frozen=True)
 class Anchor:
-    """Where a link's note goes: at `at`, wrapped in parentheses or not."""
+    """Where a link's note goes: at `at`, wrapped in parentheses or not; `front`: before
+    the list item's main link (`- <span>NOTE</span> [name](url) - Description.`); `entry`:
+    the link is an entry of the list (a list item's), so its note may show alive facts;
+    elsewhere (prose, an item's description, a badge) only `dead since` reaches the list."""
 
     at: int
     paren: bool = False
-    line_end: bool = False  # at the end of a one-line list item, after its description
+    front: bool = False
+    entry: bool = True
+
+
+def front_note(doc: Document, offset: int) -> re.Match[str] | None:
+    """The bot's note in front of the list item on the line holding `offset`, if any."""
+    start, end = line_bounds(doc, offset)
+    item = _ITEM.match(doc.text, start, end)
+    return FRONT_NOTE.match(doc.text, item.end()) if item is not None else None
 
 
 def line_bounds(doc: Document, offset: int) -> tuple[int, int]:
@@ -36,29 +54,126 @@ def line_bounds(doc: Document, offset: int) -> tuple[int, int]:
 
 
 def anchor(doc: Document, lk: Link) -> Anchor | None:
-    """Where the note of `lk` goes (None: nowhere safe). A list item's main link, the
-    first thing in a one-line item, gets its note at the end of the item, after its
-    description (`- [name](url) - Description. ★ 1.2k`), which is where awesome-lint's list
-    item rule accepts it; alone in its item, in parentheses. Other links: right after."""
+    """Where the note of `lk` goes (None: nowhere safe).
+
+    A list item's main link, the first thing in the item, gets its note in front of it
+    (`- <span>NOTE</span> [name](url) - Description.`): awesome-lint judges an item by what
+    follows the link it pairs with the description, so it sees the author's description
+    exactly as written, its problems included (a note at the end would hide them). A link
+    that ends a one-line item (`- [name](url)`, `- code: [name](url)`) gets it in
+    parentheses after it. The item's other links before its description (`[pdf](…)
+    [code](…)`) get theirs right after them. A link in the description (after ` - `), the
+    one paired with it, or on a line that is no list item (a paragraph, a continuation line,
+    a quote) is no entry (`entry=False`): its note says only that it is dead."""
     at = construct_end(doc, lk)
     if at is None:
         return None
     start, end = line_bounds(doc, at)
     item = _ITEM.match(doc.text, start, end)
-    if item is None or not _one_line_item(doc, end) or not _first_link(doc, lk, item.end()):
+    if item is None:
+        return Anchor(at, entry=False)
+    content = item.end()
+    front = FRONT_NOTE.match(doc.text, content)
+    if front is not None:
+        content = front.end()
+    described = _description_start(doc, start, end)
+    if described is not None and at > described:
+        return Anchor(at, entry=False)  # in the description: prose
+    starts_item = _first_in_item(doc, lk, content, at)
+    if starts_item or _first_link(doc, lk, content):
+        rest = doc.text[at:end]
+        tail = NOTE_AT_END.search(doc.text, at, end)
+        if tail is not None and tail.start() == at:
+            rest = ""  # only the bot's own note follows
+        if not rest.strip() and _one_line_item(doc, end):  # the link ends its item
+            return Anchor(at, paren=True)
+        if starts_item:
+            return Anchor(item.end(), front=True)
+        # Text comes first (`- 🔥 [name](url) - …`): awesome-lint skips such an item, and
+        # a note in front would make it lint the item. Right after the link.
         return Anchor(at)
-    rest = doc.text[at:end]
-    tail = NOTE_AT_END.search(doc.text, at, end)
-    if tail is not None and tail.start() == at:
-        rest = ""  # only the bot's own note follows
-    if not rest.strip():  # the item's first link ends it: text after it needs a dash
-        return Anchor(at, paren=True)
-    if not _first_in_item(doc, lk, item.end()):
-        return Anchor(at)
-    content_end = start + len(doc.text[start:end].rstrip())
-    if tail is not None:
-        content_end = tail.start()
-    return Anchor(content_end, line_end=True)
+    if described is not None and _SEPARATOR.match(_mask(doc.text[at:end])):
+        # The link awesome-lint pairs with the description: a note between them would
+        # change what the linter checks. Its facts go unsaid; dead, it is said anyway.
+        return Anchor(at, entry=False)
+    return Anchor(at)
+
+
+# An item's description starts at ` - ` (or an en or em dash) after its first link, or at a
+# colon right after a link; link texts, URLs and code spans are no separators.
+_SEPARATOR = re.compile(r"[ \t]+[-\u2013\u2014][ \t]|[ \t]*:[ \t]")
+
+
+def _description_start(doc: Document, start: int, end: int) -> int | None:
+    """The offset where a list item's description starts on its first line, if it has one."""
+    cache = doc.__dict__.setdefault("_description_start", {})
+    if start in cache:
+        return cache[start]
+    ends = construct_ends(doc).get(start, [])
+    found = None
+    if ends:
+        masked = _mask(doc.text[ends[0] : end])
+        for m in _SEPARATOR.finditer(masked):
+            colon = m.group().lstrip(" \t").startswith(":")
+            if colon and ends[0] + m.start() not in ends:
+                continue  # a colon is a separator only right after a link
+            found = ends[0] + m.start()
+            break
+    cache[start] = found
+    return found
+
+
+def construct_ends(doc: Document) -> dict[int, list[int]]:
+    """Line start → the ends of the link constructs used on that line, in order."""
+    found = doc.__dict__.get("_construct_ends")
+    if found is None:
+        found = {}
+        for lk in doc.links:
+            if lk.syntax is Syntax.DEFINITION:
+                continue
+            i = bisect.bisect_right(doc.line_starts, lk.construct_end - 1) - 1
+            found.setdefault(doc.line_starts[i], []).append(lk.construct_end)
+        for ends in found.values():
+            ends.sort()
+        doc.__dict__["_construct_ends"] = found
+    return found
+
+
+def _mask(s: str) -> str:
+    """`s` with link texts (`[…]`), link destinations (`](…)`) and code spans blanked, so
+    that a dash inside them is not read as the description's separator."""
+    out = list(s)
+    depth = parens = 0
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\":
+            out[i : i + 2] = " " * len(out[i : i + 2])
+            i += 2
+            continue
+        if c == "`" and not depth and not parens:
+            close = _CODE_SPAN.match(s, i)
+            if close:
+                out[i : close.end()] = " " * (close.end() - i)
+                i = close.end()
+                continue
+        if c == "[":
+            depth += 1
+        elif c == "]" and depth:
+            depth -= 1
+            if not depth and s.startswith("(", i + 1):
+                parens, i = 1, i + 1
+                out[i - 1 : i + 1] = "  "
+                i += 1
+                while i < len(s) and parens:
+                    parens += {"(": 1, ")": -1}.get(s[i], 0)
+                    out[i] = " "
+                    i += 1
+                continue
+        if depth or c in "[]":
+            out[i] = " "
+        i += 1
+    return "".join(out)
 
 
 def _first_link(doc: Document, lk: Link, after_marker: int) -> bool:
@@ -74,13 +189,19 @@ def _first_link(doc: Document, lk: Link, after_marker: int) -> bool:
     return firsts.get(lk.use_line, lk.start) >= lk.start and lk.start >= after_marker
 
 
-def _first_in_item(doc: Document, lk: Link, after_marker: int) -> bool:
-    """Whether the link's construct is the first thing after the list marker."""
+def _first_in_item(doc: Document, lk: Link, after_marker: int, at: int) -> bool:
+    """Whether the link's construct (ending at `at`) is the first thing after the list
+    marker."""
     if lk.syntax is Syntax.INLINE:
         return doc.text.startswith("[", after_marker) and doc.text.find("](", after_marker) in (
             lk.start - 2,
             lk.start - 3,
         )
+    if lk.syntax is Syntax.REFERENCE:  # `[name][label]`, `[name][]`, `[name]`
+        line_start = line_bounds(doc, at)[0]
+        first = construct_ends(doc).get(line_start, [at])[0] == lk.construct_end
+        blank = not _mask(doc.text[after_marker:at]).strip()
+        return first and blank and doc.text.startswith("[", after_marker)
     if lk.syntax is Syntax.AUTOLINK:
         return after_marker == lk.start - 1
     if lk.syntax is Syntax.BARE:

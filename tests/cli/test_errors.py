@@ -33,8 +33,8 @@ def test_a_403_on_updating_the_pull_request_is_one_line_and_exit_3(world: World)
     world.add_list_repo()
     first = world.run("pr", "--repo", LIST_REPO, "--dead-after", "1")
     assert first.code == 0, first.err
-    repo = next(iter(world.truth.renamed))  # something new to propose: an archive
-    world.github.scenario.resolve(repo)[0].archived = True
+    # Something new to propose: an entry's repository archived.
+    world.github.scenario["KaimingHe/resnet-1k-layers"].archived = True
     world.github.inject(
         Fault(403, "PATCH", f"/repos/{LIST_REPO}/pulls", times=None,
               body=b'{"message": "Resource not accessible by integration"}')

@@ -27,9 +27,11 @@ BRANCH = "awesome-monitor/status"
 STATE_BRANCH = "awesome-monitor/state"
 COLUMN_MARK = "<!-- awesome-monitor column -->"
 NOTE_OPEN = "<!-- awesome-monitor -->"
-# A bot note with the space (and, for a link alone in its item, the parentheses) before it.
+# A bot note with the space (and, for a link alone in its item, the parentheses) before it,
+# or in front of a list item's main link, in a <span> with a space after it.
 NOTE = re.compile(
-    r" \(<!-- awesome-monitor -->.*?<!-- /awesome-monitor -->\)"
+    r"<span><!-- awesome-monitor -->.*?<!-- /awesome-monitor --></span> "
+    r"| \(<!-- awesome-monitor -->.*?<!-- /awesome-monitor -->\)"
     r"| <!-- awesome-monitor -->.*?<!-- /awesome-monitor -->"
 )
 NOT_DURABLE = ("failing", "not checked", "unknown")

@@ -18,7 +18,14 @@ from tests.world import LIST_REPO, SAMPLE, MakeWorld, World
 
 BRANCH = "awesome-monitor/status"
 HUMAN = Person("Jane Maintainer", "jane@example.com", "2026-11-20T10:00:00Z")
-NOTE = re.compile(r" ?\(?" + re.escape(NOTE_OPEN) + r"[^\n]*?" + re.escape(NOTE_CLOSE) + r"\)?")
+# A note in front of a list item's main link (`<span>NOTE</span> `) or after a link.
+NOTE = re.compile(
+    r"(?:<span>| ?\(?)"
+    + re.escape(NOTE_OPEN)
+    + r"[^\n]*?"
+    + re.escape(NOTE_CLOSE)
+    + r"(?:</span> ?|\)?)"
+)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -29,6 +30,16 @@ def pr(world: World, *extra: str):
 
 def spec(world: World):
     return world.github.scenario[LIST_REPO]
+
+
+def entry_repo(world: World) -> str:
+    """A repository the list links from a list item, not archived yet: an entry, whose note
+    says `archived` (the badge's and the intro's links get no alive facts)."""
+    lines = world.list_path.read_text(encoding="utf-8").splitlines()
+    names = (m.group(1).lower() for ln in lines if ln.startswith("- ")
+             for m in re.finditer(r"\(https://github\.com/([\w.-]+/[\w.-]+)\)", ln))  # fmt: skip
+    repos = world.github.scenario.repos
+    return next(n for n in names if n in repos and n != LIST_REPO.lower() and not repos[n].archived)
 
 
 def test_first_run_opens_one_pr_matching_check(world: World, tmp_path: Path) -> None:
@@ -78,9 +89,7 @@ def test_changed_data_updates_the_same_pr_on_the_new_base(world: World) -> None:
     (first,) = repo.pulls.values()
     # Someone merges unrelated work; a repo gets archived; a paper gets a new version.
     repo.git().commit_files(repo.default_branch, {"CONTRIBUTING.md": "be nice\n"}, "docs", HUMAN)
-    keys = [k for k in world.github.scenario.repos if k != LIST_REPO.lower()]
-    target = next(k for k in keys if not world.github.scenario.repos[k].archived)
-    world.github.scenario.repos[target].archived = True
+    world.github.scenario.repos[entry_repo(world)].archived = True
     paper = next(iter(world.truth.versions))
     world.arxiv.scenario.papers[paper].versions.append("2026-11-01")
     run = pr(world)
@@ -120,9 +129,7 @@ def test_closed_unmerged_pr_is_not_reopened_for_the_same_change(world: World) ->
     assert run.code == 0 and "nothing to act on" in run.out and "you declined" in run.out
     assert len(repo.pulls) == 1
     # A new change gets a new PR.
-    scenario = world.github.scenario
-    key = next(k for k, r in scenario.repos.items() if k != LIST_REPO.lower() and not r.archived)
-    world.github.scenario.repos[key].archived = True
+    world.github.scenario.repos[entry_repo(world)].archived = True
     run = pr(world)
     assert run.code == 0 and "opened" in run.out
     assert len(repo.pulls) == 2

@@ -22,7 +22,7 @@ from bot.config import StatusConfig
 from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, owned_column
 from bot.pipeline import parse_list
 from bot.render.rewrite import rewrite
-from bot.render.spans import NOTE_AT
+from bot.render.spans import ANY_NOTE
 from bot.render.templating import environment
 from tests.emulators import web as w
 from tests.world import MakeWorld, World
@@ -30,7 +30,7 @@ from tests.world import MakeWorld, World
 ENV = environment()
 STATUS = StatusConfig()
 # A bot note (with the blanks before it, and its parentheses in a link-only list item).
-_NOTES = NOTE_AT
+_NOTES = ANY_NOTE
 
 
 def alive(doc: Document) -> list[Judgement]:

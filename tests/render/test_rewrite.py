@@ -21,7 +21,7 @@ from bot.parse.markdown import NOTE_CLOSE, NOTE_OPEN, Document, owned_column
 from bot.pipeline import parse_list
 from bot.render.display import format_count as format_stars
 from bot.render.rewrite import RewriteResult, rewrite
-from bot.render.spans import NOTE_AT
+from bot.render.spans import ANY_NOTE
 from bot.render.status import StatusContext, render_note
 from bot.render.templating import environment
 from tests.conftest import FIXTURES, ROOT, corpus_files
@@ -31,7 +31,7 @@ README = FIXTURES / "rewrite" / "readme.md"
 CORPUS = corpus_files()
 STATUS = StatusConfig()
 TODAY = datetime(2026, 12, 2, tzinfo=UTC)  # the fake last commit (2024-03) is stale by then
-NOTE_RE = NOTE_AT
+NOTE_RE = ANY_NOTE
 
 
 def stars_of(url: str) -> int:
@@ -219,7 +219,8 @@ def test_sample_every_code_and_pdf_line_gets_one_note(sample: str) -> None:
             + r"\)",
             ln,
         ), ln
-    # Every repository or paper link outside the table has its note, right after it.
+    # Every repository or paper link of a list item has its note, right after it; the
+    # badge and the links in the intro's and the background's prose (all alive) have none.
     doc = parse_list(r.text)
     (table,) = doc.tables
     ours = [
@@ -229,9 +230,15 @@ def test_sample_every_code_and_pdf_line_gets_one_note(sample: str) -> None:
         and lk.kind != "web"  # alive: nothing to say
         and not table.first_line <= lk.use_line <= table.last_line
     ]
-    assert len(ours) == r.notes == 171
-    for lk in ours:
-        assert r.text.startswith((" " + NOTE_OPEN, " (" + NOTE_OPEN), lk.construct_end), lk.raw_url
+    lines = r.text.splitlines()
+    items = [lk for lk in ours if lines[lk.use_line - 1].startswith("- ")]
+    prose = [lk for lk in ours if not lines[lk.use_line - 1].startswith("- ")]
+    assert len(items) == r.notes == 165 and len(prose) == 6
+    for lk in items:
+        assert r.text.startswith(" (" + NOTE_OPEN, lk.construct_end), lk.raw_url
+    for lk in prose:
+        assert not r.text.startswith((" " + NOTE_OPEN, " (" + NOTE_OPEN), lk.construct_end)
+    assert r.text.count(NOTE_OPEN) == 165
 
 
 def test_sample_second_rewrite_is_byte_identical(sample: str) -> None:
@@ -324,11 +331,13 @@ def test_readme_golden_lines(readme: str) -> None:
     assert out[k + 2].startswith("| Zeta | 1.0 | `zeta/official` ★ ")
     assert out[k + 3] == "| Nowhere | 2.0 | " + " " * 72 + " |"
     assert r.unmatched_rows == ["Nowhere"]
-    # Notes: after each repo/paper link, not in headings, HTML, code or after web links; the
-    # main link of a one-line list item gets it after the description (awesome-lint's list
-    # item rule), in parentheses when the item is the link alone.
+    # Notes: on the list's entries (list items), not in headings, prose, HTML, code or after
+    # web links; the main link of a list item gets it in front (awesome-lint then checks the
+    # author's description as written), in parentheses when the item is the link alone.
     alpha = out[src.index("- [Alpha](https://github.com/alpha/alpha) - does alpha things. ✨")]
-    assert re.fullmatch(rf"- \[Alpha\]\(\S+\) - does alpha things\. ✨ {note}", alpha)
+    assert re.fullmatch(rf"- <span>{note}</span> \[Alpha\]\(\S+\) - does alpha things\. ✨", alpha)
+    for prose in (4, 5):  # the intro's paper, bare and autolinked repositories: alive, no note
+        assert out[prose] == src[prose]
     gamma = out[
         src.index(
             '- [name : https://github.com/gamma/gamma](https://github.com/gamma/gamma "title")'
@@ -341,7 +350,8 @@ def test_readme_golden_lines(readme: str) -> None:
     assert NOTE_OPEN not in "".join(out[src.index('<div align="center">') :])
     delta = out[src.index("- [Delta][delta] and [Epsilon][] by reference.")]
     assert re.fullmatch(
-        rf"- \[Delta\]\[delta\] {note} and \[Epsilon\]\[\] {note} by reference\.", delta
+        rf"- <span>{note}</span> \[Delta\]\[delta\] and \[Epsilon\]\[\] {note} by reference\.",
+        delta,
     )
     assert re.search(note, delta)[1].endswith("· archived")
     # Moved: URL and the text that is the URL; the trailing tab is kept.
@@ -404,7 +414,10 @@ def test_existing_column_and_notes_are_updated_not_duplicated(readme: str) -> No
     assert second.text.count(NOTE_OPEN) == first.text.count(NOTE_OPEN) == first.notes
     assert second.text.count("Status") == first.text.count("Status") == 2
     line = next(ln for ln in second.text.splitlines() if url in ln)
-    assert line.endswith(f"- does alpha things. ✨ {NOTE_OPEN}dead since 2026-10{NOTE_CLOSE}")
+    assert line == (
+        f"- <span>{NOTE_OPEN}dead since 2026-10{NOTE_CLOSE}</span> [Alpha]({url})"
+        " - does alpha things. ✨"
+    )
     zeta = cells(second.text)[1][0]
     assert re.fullmatch(r"`zeta/official` ★ \S+ · stale since 2024 · archived · v\d", zeta), zeta
     assert strip_bot(second.text, readme) == readme
@@ -435,7 +448,7 @@ def test_notes_off_removes_the_bots_notes(readme: str) -> None:
     first = run(readme)
     off = StatusConfig(notes=False)
     r = run(first.text, status=off)
-    assert NOTE_OPEN not in r.text
+    assert NOTE_OPEN not in r.text and "<span>" not in r.text and "<span>" in first.text
     assert NOTE_RE.sub("", first.text) == r.text
 
 
@@ -598,12 +611,14 @@ def test_reference_use_then_inline_link_to_the_same_url() -> None:
         ("inline", 2),
         ("inline", 3),
     ]
-    r = rewrite(doc, fake_verdicts(doc), STATUS, environment())
+    # Dead, so that these links in a paragraph get a note (alive, prose gets none).
+    dead = {"https://arxiv.org/abs/1409.1550", "https://github.com/o0/r0"}
+    r = rewrite(doc, fake_verdicts(doc, dead=dead), STATUS, environment())
     lines = r.text.splitlines()
-    assert lines[0].startswith(f"[alpha][ref0] {NOTE_OPEN}")
+    assert lines[0].startswith(f"[alpha][ref0] {NOTE_OPEN}dead since")
     assert lines[1].startswith(f"[https://github.com/o0/r0](https://github.com/o0/r0) {NOTE_OPEN}")
     assert link_set(r.text) == link_set(text)
-    assert rewrite_again(r, text).text == r.text
+    assert rewrite_again(r, text, dead=dead).text == r.text
 
 
 def test_a_row_is_named_by_its_own_cells_not_the_status() -> None:

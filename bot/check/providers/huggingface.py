@@ -120,7 +120,9 @@ class HuggingFace(NothingInside):
     cache = True  # see bot.check.cache
     archivable = False
     settings = SECTION
-    kinds = tuple(LinkKind(k) for k in HubKind)
+    # A Space is code (an app's repository): listed as stale like one; weights, data and
+    # paper pages never are.
+    kinds = tuple(LinkKind(k, stale_listed=k is HubKind.SPACE) for k in HubKind)
     scan_keys = ()
     report_keys = ()
 

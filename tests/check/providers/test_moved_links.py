@@ -13,7 +13,7 @@ from bot.check.providers import classify as claim
 from bot.check.providers.github import GitHub
 from bot.check.providers.github_urls import GitHubKind
 from bot.parse.target import classify
-from bot.render.spans import NOTE_AT
+from bot.render.spans import ANY_NOTE
 from tests.world import MakeWorld, World
 
 LIST = """\
@@ -76,7 +76,7 @@ def moved_world(make_world: MakeWorld) -> World:
 
 def _without_bot_text(line: str) -> str:
     """The line without the bot's note and, in a table, without its last (Status) cell."""
-    line = NOTE_AT.sub("", line)
+    line = ANY_NOTE.sub("", line)
     if line.startswith("|"):
         line = "|".join(line.split("|")[:-2])
     return line

@@ -482,6 +482,13 @@ def test_check_through_the_cli_gives_hub_links_verdicts(
     world.hub.scenario.rename("old-org/old-model", "new-org/new-model")
     world.hub.scenario.remove("nobody/nothing")
     world.hub.scenario.repos[("model", "meta-llama/llama-2-7b")].gated = "auto"
+    for key in [
+        ("model", "bigscience/bloomz"),
+        ("model", "meta-llama/llama-2-7b"),
+        ("dataset", "huggingfacefw/fineweb"),
+        ("space", "lmsys/chatbot-arena-leaderboard"),
+    ]:
+        world.hub.scenario.repos[key].last_modified = "2019-05-01T10:00:00.000Z"  # fmt: skip
     scan_out = tmp_path / "scan.json"
     assert main(["scan", str(world.list_path), "--json", str(scan_out)]) == 0
     kinds = {e["url"]: e["kind"] for e in json.loads(scan_out.read_text())["links"]}
@@ -512,10 +519,21 @@ def test_check_through_the_cli_gives_hub_links_verdicts(
     text = world.list_path.read_text(encoding="utf-8")
     assert "(https://huggingface.co/new-org/new-model?library=transformers)" in text
     # A note on every Hub link that answered (what it says is the templates' business).
-    noted = ["<!-- awesome-monitor -->" in ln for ln in text.splitlines() if ln[:3] == "- ["]
+    noted = ["<!-- awesome-monitor -->" in ln for ln in text.splitlines() if ln[:2] == "- "]
     answered = [e["kind"] != "web" and e["verdict"] != "unknown" for e in run.report["links"]]
     assert sum(answered) == 6 and all(n for n, a in zip(noted, answered, strict=True) if a)
     assert not noted[-1]  # the docs page is a web link: no note
+    # Activity and stale are for code: the Space (an app's repository, last changed in
+    # 2019) is stale; the models and the dataset, changed as long ago, are not: weights
+    # and data are published once.
+    lines = {ln.split("](", 1)[0].rsplit("[", 1)[1]: ln for ln in text.splitlines() if "](" in ln}
+    assert "stale since 2019" in lines["Arena"]
+    for name in ("BLOOMZ", "FineWeb", "Llama 2"):
+        assert "2019" not in lines[name] and "stale" not in lines[name], lines[name]
+        assert "♥" in lines[name], lines[name]
+    assert run.report["summary"]["stale"] == 1
+    assert "Stale" in run.out and "chatbot-arena-leaderboard" in run.out.split("Stale", 1)[1]
+    assert "bloomz" not in run.out.split("Stale", 1)[1].split("\n\n", 1)[0]
     state = json.loads(world.state_path.read_text(encoding="utf-8"))
     assert {"model:bigscience/bloomz", "dataset:huggingfacefw/fineweb",
             "paper:2305.14314", "model:new-org/new-model"} <= set(state["hub"])  # fmt: skip

@@ -95,5 +95,6 @@ def test_check_shows_the_release_and_flags_a_deprecation(make_world: MakeWorld) 
     entry = run.by_url()["https://www.npmjs.com/package/request"]
     assert (entry["kind"], entry["package"], entry["release"]) == ("npm", "request", "2.88.2")
     text = world.list_path.read_text(encoding="utf-8")
-    assert "HTTP. <!-- awesome-monitor -->2.88.2 · no release since 2020 · deprecated<" in text
-    assert "Types. <!-- awesome-monitor -->1.0.0<" in text
+    note = "- <span><!-- awesome-monitor -->{}<!-- /awesome-monitor --></span> [{}]"
+    assert note.format("2.88.2 · no release since 2020 · deprecated", "Request") in text
+    assert note.format("1.0.0", "Pyright") in text

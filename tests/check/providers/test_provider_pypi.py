@@ -5,6 +5,7 @@ reports and the history then show, end to end through the CLI."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -176,9 +177,11 @@ def test_check_shows_releases_flags_what_is_gone_and_keeps_a_history(
     gone = by_url["https://pypi.org/project/gone-tool/"]
     assert (gone["verdict"], gone["error"]) == ("dead", NOT_FOUND)
     text = world.list_path.read_text(encoding="utf-8")
-    assert "Removed from PyPI. <!-- awesome-monitor -->dead since " in text
-    assert "years. <!-- awesome-monitor -->1.0 · no release since 2019 · inactive<" in text
-    assert f"A linter. <!-- awesome-monitor -->{ruff['release']}<" in text
+    note = "- <span><!-- awesome-monitor -->{}<!-- /awesome-monitor --></span> [{}]"
+    dead = r"- <span><!-- awesome-monitor -->dead since \d{4}-\d\d<!-- /awesome-monitor --></span>"
+    assert re.search(dead + r" \[Gone\]", text)
+    assert note.format("1.0 · no release since 2019 · inactive", "Old") in text
+    assert note.format(ruff["release"], "Ruff") in text
     state = json.loads(world.state_path.read_text(encoding="utf-8"))
     assert set(state["pypi"]) == {"ruff", "flake8", "old-tool", "gone-tool"}
     assert state["pypi"]["ruff"]["data"]["version"] == ruff["release"]
