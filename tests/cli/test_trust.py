@@ -700,7 +700,7 @@ def test_the_pull_request_explains_itself_and_every_output_agrees(
     rows = sum(1 for cell in bot_column(proposed) if cell)
     notes = proposed.count(NOTE_OPEN)
     assert (rows, notes) == (2, 6)
-    assert f"a **Status** column to {rows} rows (1 table) and a note after {notes} links" in (
+    assert f"a **Status** column to {rows} rows (1 table) and a note on {notes} links" in (
         pull.body
     )
     legend = pull.body[pull.body.index("How to read the status") :]

@@ -252,5 +252,5 @@ def test_a_list_without_a_table_is_told_of_no_column(make_world: MakeWorld, tmp_
     body = wd.github.scenario[LIST_REPO].pulls[1].body
     first = body.splitlines()[0]
     assert first.startswith("This pull request adds the link status to `README.md`: a note "
-                            "after 12 links.")  # fmt: skip
+                            "on 12 links.")  # fmt: skip
     assert "row" not in first and "column" not in first
