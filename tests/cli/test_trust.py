@@ -733,7 +733,7 @@ def test_the_pull_request_explains_itself_and_every_output_agrees(
     versions = later[later.index("### New arXiv versions (1)") :].split("###")[1]
     assert f"- [line {line_no(base, 'o2/b')}](" in versions and "v3 → v4" in versions
     by_line = later[later.index("### What this pull request changes, line by line") :]
-    assert "2 of the diff's lines are in the sections above" in by_line
+    assert "2 changes are in the sections above" in by_line
     # o2/b, archived, was in the first PR: said in one line, not listed again.
     assert (
         "**From before** (reported already, not listed again): 3 dead links, 1 archived " in later

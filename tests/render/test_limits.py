@@ -44,7 +44,7 @@ def test_5000_dead_links_fit_in_the_pr_the_issue_and_the_summary(
     more = re.search(r"^- … and ([\d,]+) more: this run's job summary", pull.body, re.M)
     assert more and listed >= 20 and listed + int(more.group(1).replace(",", "")) == N
     # Each link once: the line-by-line list holds no dead link again, it counts them.
-    assert f"{N:,} of the diff's lines are in the sections above" in pull.body
+    assert f"{N:,} changes are in the sections above" in pull.body
     assert pull.body.rstrip().endswith("-->"), "the hidden metadata survives"
 
     # The job summary (1 MiB) lists every one of them (in its collapsed list).

@@ -173,7 +173,7 @@ def test_first_and_later_pull_requests_read_as_things_to_click(
     by_line = body[body.index("### What this pull request changes, line by line") :]
     again = {u for _, _, u in items(by_line)} & set(listed)
     assert not again and len(listed) == len(set(listed))
-    assert re.search(r"^[\d,]+ of the diff's lines (is|are) in the sections above", by_line, re.M)
+    assert re.search(r"^[\d,]+ changes? (is|are) in the sections above", by_line, re.M)
     # How to silence one: said in the sections, explained once in a collapsed part.
     assert SILENCE in page_html.code and "Silence a link" in "".join(page_html.text)
     assert SILENCE in dead[: dead.index("- [line")]  # the section's words, before its items
