@@ -174,9 +174,14 @@ def test_first_and_later_pull_requests_read_as_things_to_click(
     again = {u for _, _, u in items(by_line)} & set(listed)
     assert not again and len(listed) == len(set(listed))
     assert re.search(r"^[\d,]+ changes? (is|are) in the sections above", by_line, re.M)
-    # How to silence one: said in the sections, explained once in a collapsed part.
+    # How to silence one: each item says it (moved ones are fixed by the PR itself), and a
+    # collapsed part explains the rest.
     assert SILENCE in page_html.code and "Silence a link" in "".join(page_html.text)
-    assert SILENCE in dead[: dead.index("- [line")]  # the section's words, before its items
+    for title in ("Dead links", "Archived repositories", "New arXiv versions"):
+        for m in re.finditer(r"^- \[line (\d+)\].*$", section(body, title), re.M):
+            assert m.group(0).endswith(f"to silence it, end line {m.group(1)} with `{SILENCE}`")
+    moved_items = section(body, "Moved repositories (fixed in this PR)")
+    assert moved_items and SILENCE not in moved_items
     assert "(s)" not in body and " 0 rows" not in body
 
     # A later PR, after the first was merged: only what is new, one line for the rest.
