@@ -11,10 +11,8 @@ endpoint's own origin (redirects are followed by hand) and is never logged."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -23,6 +21,7 @@ import requests
 from bot.check.http import Http, Sessions, net_error
 from bot.check.model import Facts, LinkKind, Observation, Outcome, ProviderResult, rebuild
 from bot.check.providers.base import Context, NothingInside
+from bot.check.providers.each import Answer, Tally, ask_each
 from bot.check.providers.huggingface_urls import (
     API_PATHS,
     DEFAULT_ENDPOINT,
@@ -38,7 +37,6 @@ from bot.parse.target import Kind, Target
 
 NAME = "huggingface"
 MAX_HOPS = 5
-UNREACHABLE_AFTER = 3  # unanswered repositories, none answered: stop asking
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 NOT_FOUND = "not found on Hugging Face (deleted, renamed away, or private)"
 NO_PAPER = "no paper page on Hugging Face"
@@ -193,19 +191,6 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return scheme, (parts.hostname or "").lower(), port
 
 
-@dataclass
-class _Tally:  # what the Hub answered so far, shared by the worker threads
-    answered: int = 0  # repositories with a usable answer (found or not)
-    unanswered: int = 0  # no usable answer: transport errors, 429, 5xx
-    token_refused: bool = False
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def stop(self) -> bool:
-        with self.lock:
-            unreachable = self.unanswered >= UNREACHABLE_AFTER and not self.answered
-            return self.token_refused or unreachable
-
-
 class _Client:
     """GETs through the run's HTTP policy, one session per worker thread, the token only
     for the endpoint's origin."""
@@ -323,40 +308,31 @@ def check_hub(
     http = http or Http()
     before = http.counts[NAME]
     result = ProviderResult()
-    tick = progress or (lambda n: None)
-    tally = _Tally()
+    tally = Tally()
     client = _Client(endpoint, token, http)
 
-    def one(kind: HubKind, repo_id: str) -> HubObservation:
+    def one(ask: tuple[str, HubKind, str]) -> HubObservation:
+        _, kind, repo_id = ask
         if tally.stop():
-            why = TOKEN_REFUSED if tally.token_refused else "skipped: no answer from Hugging Face"
+            why = TOKEN_REFUSED if tally.refused else "skipped: no answer from Hugging Face"
             obs = HubObservation(repo_id, Outcome.UNKNOWN, repo_type=kind_name(kind), error=why)
-            with tally.lock:
-                tally.unanswered += not tally.token_refused
+            if not tally.refused:
+                tally.count(Answer.UNANSWERED)
             return obs
         obs, how = client.fetch(kind, repo_id)
-        with tally.lock:
-            tally.answered += how == "answered"
-            tally.unanswered += how == "unanswered"
-            tally.token_refused |= how == "refused"
+        tally.count(Answer(how))
         return obs
 
-    out: dict[str, HubObservation] = {}
-    workers = max(1, min(http.settings.per_host, len(asks)))
     try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=NAME) as pool:
-            futures = {pool.submit(one, kind, rid): key for key, kind, rid in asks}
-            for future in as_completed(futures):
-                out[futures[future]] = future.result()
-                tick(1)
+        out = ask_each(asks, one, http, NAME, progress)
     finally:
         client.close()
-    result.observations = {key: out[key] for key, _, _ in asks}
+    result.observations = {key: out[(key, kind, rid)] for key, kind, rid in asks}
     result.requests = http.counts[NAME] - before
-    if tally.token_refused:
+    if tally.refused:
         result.lost = True
         result.notes.append(f"{TOKEN_REFUSED}: check the token, or unset it")
-    elif tally.unanswered and not tally.answered:
+    elif tally.lost():
         result.lost = True
         result.notes.append("Hugging Face gave no usable answer: its links were not checked")
     return result

@@ -14,12 +14,12 @@ import pytest
 from bot.check.http import Http, HttpSettings
 from bot.check.model import Facts, Outcome, ProviderResult
 from bot.check.providers import REGISTRY, Context, owner, target_of
+from bot.check.providers.each import UNREACHABLE_AFTER
 from bot.check.providers.huggingface import (
     DISABLED,
     NO_PAPER,
     NOT_FOUND,
     TOKEN_REFUSED,
-    UNREACHABLE_AFTER,
     HubObservation,
     HubTarget,
     HuggingFace,
