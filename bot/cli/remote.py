@@ -61,6 +61,18 @@ def checked(
         yield from _checked(args, command, stop, needs, catch_up, files, data)
 
 
+def platform_for(cfg: config_mod.Config, secret: str, repo: str, stop: Stop,
+                 needs: str | None = None) -> Platform:  # fmt: skip
+    """The repository on GitHub (or GitHub Enterprise: `[github] api_url`, `GITHUB_API_URL`;
+    `GITHUB_SERVER_URL` says whether it is github.com), its writes paced by the run's HTTP
+    policy, which skips the pauses once the run is stopping."""
+    api = cfg.github.api_url or os.environ.get("GITHUB_API_URL") or PUBLIC_API
+    extra = {"needs": needs} if needs else {}
+    return Platform(api, secret, repo, cfg.check.timeout, cfg.pr.write_interval,
+                    http=Http(HttpSettings.from_config(cfg.check), stop=stop),
+                    server_url=os.environ.get("GITHUB_SERVER_URL"), **extra)  # fmt: skip
+
+
 def _checked(args: argparse.Namespace, command: str, stop: Stop, needs: str | None,
              catch_up: Callable[[Platform, State], None] | None,
              files: list[tuple[Output, Path]], data: TextIO) -> Iterator[Remote]:  # fmt: skip
@@ -72,13 +84,7 @@ def _checked(args: argparse.Namespace, command: str, stop: Stop, needs: str | No
     if not secret:
         raise InputError(f"{command} needs a token: set GITHUB_TOKEN (or GH_TOKEN)")
     reports.check_files(files)
-    api = cfg.github.api_url or os.environ.get("GITHUB_API_URL") or PUBLIC_API
-    extra = {"needs": needs} if needs else {}
-    http = Http(HttpSettings.from_config(cfg.check), stop=stop)  # writes skip pauses once stopping
-    with summary(cfg, path) as said, Platform(api, secret, args.repo, cfg.check.timeout,
-                                              cfg.pr.write_interval, http=http,
-                                              server_url=os.environ.get("GITHUB_SERVER_URL"),
-                                              **extra) as platform:  # fmt: skip
+    with summary(cfg, path) as said, platform_for(cfg, secret, args.repo, stop, needs) as platform:
         text = platform.read_file(path)
         if text is None:
             raise InputError(f"{path}: not found on {args.repo}@{platform.default}")

@@ -20,17 +20,16 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import config as config_mod
-from bot.check.http import Http, HttpSettings
-from bot.check.providers.github_api import PUBLIC_API, token
+from bot.check.providers.github_api import token
 from bot.check.stop import Stop
 from bot.cli import configfile, gitbase
 from bot.cli.output import progress_ticker
 from bot.cli.parser import config_overrides
+from bot.cli.remote import platform_for
 from bot.cli.signals import interrupted
 from bot.errors import EXIT_DEAD, EXIT_OK, IncompleteError, InputError
 from bot.files import STDOUT, check_writable, read_markdown, write_output
 from bot.publish import actions, review_comment
-from bot.publish.platform import Platform
 from bot.render.fit import COMMENT, SUMMARY
 from bot.render.outputs import annotation_lines
 from bot.render.report import json_chunks
@@ -50,8 +49,7 @@ def run(args: argparse.Namespace, stop: Stop) -> int:
 
 
 def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
-    if args.file is not None:
-        read_markdown(args.file)  # a missing or unreadable list is said first
+    given = read_markdown(args.file) if args.file is not None else None  # said first if bad
     if args.json is not None:
         check_writable(args.json, "JSON report")
     ref = args.base or _actions_base()
@@ -63,7 +61,7 @@ def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
     base = gitbase.base_commit(args.file.resolve().parent if args.file else Path.cwd(), ref)
     cfg = _config(args, base)
     path = cfg.list_path(args.file)
-    head_text = read_markdown(path)
+    head_text = given if given is not None and path == args.file else read_markdown(path)
     base_text = base.read(path) or ""  # a list the base does not have: every link is new
     with (
         actions.LazyGroup("Checking the new links") as fold,
@@ -84,7 +82,7 @@ def _run(args: argparse.Namespace, stop: Stop, data: TextIO) -> int:
     if actions.active():
         actions.annotations(annotation_lines(cfg, rv.file, found, "new links with findings"))
     actions.step_summary(review_markdown(rv, cfg, SUMMARY))
-    _comment(args, cfg, rv, path)
+    _comment(args, cfg, rv, path, stop)
     return EXIT_DEAD if rv.blocking else EXIT_OK  # 1: something blocking (a required check)
 
 
@@ -145,7 +143,8 @@ def _head_sha(path: Path) -> str | None:
     return gitbase.head_commit(path)
 
 
-def _comment(args: argparse.Namespace, cfg: config_mod.Config, rv: Review, path: Path) -> None:
+def _comment(args: argparse.Namespace, cfg: config_mod.Config, rv: Review, path: Path,
+             stop: Stop) -> None:  # fmt: skip
     repo, number = _pull_request(args)
     if args.no_comment or repo is None or number is None:
         return
@@ -157,11 +156,7 @@ def _comment(args: argparse.Namespace, cfg: config_mod.Config, rv: Review, path:
     text = review_markdown(rv, cfg, COMMENT, marker=review_comment.marker(rv.file),
                            where="the job summary lists every one",
                            footer=f"Reviewed at {sha[:7]}." if sha else "")  # fmt: skip
-    api = cfg.github.api_url or os.environ.get("GITHUB_API_URL") or PUBLIC_API
-    http = Http(HttpSettings.from_config(cfg.check))
-    with Platform(api, secret, repo, cfg.check.timeout, cfg.pr.write_interval,
-                  needs=review_comment.NEEDS, http=http,
-                  server_url=os.environ.get("GITHUB_SERVER_URL")) as platform:  # fmt: skip
+    with platform_for(cfg, secret, repo, stop, review_comment.NEEDS) as platform:
         news = bool(rv.blocking or rv.warnings)
         done = review_comment.publish(platform, number, rv.file, text, news)
     line = f"comment on #{number}: {done.action}" + (f": {done.detail}" if done.detail else "")

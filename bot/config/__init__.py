@@ -91,9 +91,6 @@ class SarifConfig:
     stale: bool = False  # stale links as notes in `--sarif` (they would flood the Security tab)
 
 
-REVIEW_FINDINGS = checks.REVIEW_FINDINGS
-
-
 @dataclass
 class ReviewConfig:
     # Findings that fail `review` (exit 1): a link failing now (404, not found: one run

@@ -31,7 +31,7 @@ from github.Issue import Issue
 
 from bot.check.model import CheckResult
 from bot.config import Config
-from bot.publish.platform import REDIRECT, Platform, PublishOutcome
+from bot.publish.platform import Platform, PublishOutcome
 from bot.render import boxes
 from bot.render.boxes import Asks
 from bot.render.dashboard_acts import Acts
@@ -49,7 +49,6 @@ from bot.render.dashboard_text import (
 )
 from bot.render.groups import groups
 from bot.render.meta import META_RE, read_meta
-from bot.render.quiet_links import quiet
 
 
 def asks(platform: Platform, record: Mapping[str, Any]) -> Asks | None:
@@ -90,7 +89,7 @@ def publish(
     old = previous.body if previous else None
     acts = replace(acts or Acts(), silence=boxes.asks(old).silence)
     texts = render(cfg, path, result, g, platform.default, acts, clean=not wanted)
-    action = _decide(current, closed, texts, wanted)
+    action = _decide(current, closed, texts, wanted, platform.quiet)
     if dry_run:
         _print_dry_run(texts, action, previous, duplicates)
         return PublishOutcome("none", detail="dry run: nothing written to GitHub")
@@ -108,20 +107,18 @@ def _ours(path: str) -> Callable[[Issue], bool]:
     return lambda issue: is_dashboard(issue.body, path)
 
 
-def _same(issue: Issue, texts: Texts) -> bool:
-    """Compared as written (`Platform.quiet`, with github.com's redirect either way)."""
-    return issue.title == texts.title and _written(issue.body) == _written(texts.body)
+def _same(issue: Issue, texts: Texts, written: Callable[[str], str]) -> bool:
+    """Compared as the platform writes it (`Platform.quiet`)."""
+    body = normalized(issue.body or "")
+    return issue.title == texts.title and body == normalized(written(texts.body))
 
 
-def _written(body: str | None) -> str:
-    return normalized(quiet(body or "", REDIRECT))
-
-
-def _decide(current: Issue | None, closed: Issue | None, texts: Texts, wanted: bool) -> str:
+def _decide(current: Issue | None, closed: Issue | None, texts: Texts, wanted: bool,
+            written: Callable[[str], str]) -> str:  # fmt: skip
     if current is not None:
         if not wanted:
             return "close"
-        return "leave" if _same(current, texts) else "update"
+        return "leave" if _same(current, texts, written) else "update"
     if not wanted:
         return "none"
     if closed is None:

@@ -106,13 +106,13 @@ def publish(platform: Platform, cfg: Config, p: Proposal, dry_run: bool) -> Publ
         texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh, at, p.memory)
         _print_dry_run(texts, p, wanted)
         return PublishOutcome("none", detail="dry run: nothing written to GitHub")
-    # The title and the commit message; the body once the commit is made (it links it).
-    texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh, before=p.memory)
     branch, pr, head = _branch(platform, cfg, p.memory.get("branch") or cfg.pr.branch)
     if not wanted:
         return _nothing_to_act_on(platform, pr, rw, branch, p.memory)
     if head is not None and MARKER not in head[1]:
         return _blocked(platform, pr, branch, head[0])
+    # The title and the commit message; the body once the commit is made (it links it).
+    texts = render(cfg, p.path, p.result, rw, platform.default, meta, refresh, before=p.memory)
     said = {e.identity: words(e.reason, e.subject, e.line, e.text) for e in rw.actionable}
     said = dict(list(said.items())[:WORDS_KEPT])  # bounded: the dashboard has the rest's
     remember = {

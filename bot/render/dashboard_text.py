@@ -102,11 +102,12 @@ def render(
     clean: bool,
 ) -> Texts:
     env = environment(cfg.templates)
-    ids = {v.link.raw_url: link_id(v.link.url) for v in result.verdicts}
+    boxed = {i.url for key in BOXED for i in getattr(g, key)}  # as written (`raw_url`)
+    ids = {v.link.raw_url: link_id(v.link.url) for v in result.verdicts if v.link.raw_url in boxed}
 
     def silence_box(url: str) -> str:
         """A silence box, ticked as it was, with its hidden id (the link's)."""
-        ident = ids.get(url) or link_id(url)
+        ident = ids[url]
         return f"[{'x' if ident in acts.silence else ' '}] {mark(SILENCE, ident)}"
 
     ctx: dict[str, Any] = {

@@ -18,6 +18,7 @@ from bot.render.groups import groups, tally
 from bot.render.meta import meta_comment
 from bot.render.report import counted
 from bot.render.rewrite import Edit, RewriteResult
+from bot.render.silence import MARK
 from bot.render.templating import environment
 
 # Reasons in the order a maintainer reads them, with their heading.
@@ -65,7 +66,6 @@ class Texts:
     title: str
     body: str
     message: str
-    changes: dict[str, list[Change]] = field(default_factory=dict)
     listed: list[str] = field(default_factory=list)  # the sections' items, for the next PR
 
 
@@ -150,6 +150,7 @@ def render(
         "newly_stale": shown_stale,
         "headings": REASONS,
         "first": first,
+        "disable": MARK,
         "refresh": refresh,
         "added": {
             "tables": rewritten.new_columns,
@@ -176,7 +177,7 @@ def render(
     title = clip_title(env.get_template("pr_title.txt.j2").render(ctx).strip())
     message = env.get_template("commit.txt.j2").render({**ctx, "shown": totals})
     listed = sorted(f"{k}:{i.url}" for k in SECTIONS for i in getattr(g, k))
-    return Texts(title, body, message, by_line, listed)
+    return Texts(title, body, message, listed)
 
 
 # What gives way first when a body would be too long: the line-by-line list (the diff has

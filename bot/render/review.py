@@ -26,7 +26,7 @@ NEVER_BLOCK = ("unknown", "not_checked")  # could not tell; not checked this run
 
 @dataclass
 class Finding:
-    kind: str  # one of bot.config.REVIEW_FINDINGS, or "unknown", "not_checked"
+    kind: str  # one of bot.config.checks.REVIEW_FINDINGS, or "unknown", "not_checked"
     detail: str
     blocking: bool = False
 

@@ -15,8 +15,3 @@ def level(finding: str, blocking: bool = False) -> str:
     """A finding's level (`dead`, `moved`, …; a review's own kinds are warnings); one that
     fails the run (a review's `[review] fail_on`) is an error whatever it is."""
     return ERROR if blocking else LEVELS.get(finding, WARNING)
-
-
-def rank(finding: str) -> int:
-    """Sort key: most severe first."""
-    return ORDER.index(level(finding))
