@@ -49,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bodies import save, snapshot  # noqa: E402
 from bench.people_referee import FRESH, NOTE, README, Event, Referee, Week  # noqa: E402
 from bot.check.providers import owner  # noqa: E402
 from bot.check.providers.arxiv import ArxivTarget  # noqa: E402
@@ -87,7 +88,7 @@ class Story:
     """One list's world, the people in it, and the bench's record of what the bot did."""
 
     def __init__(self, tmp: Path, source: Path) -> None:
-        self.tmp = tmp
+        self.tmp, self.source = tmp, source
         self.web = w.WebEmulator().start()
         self.pages = [self.web.script(f"/page{i}", w.ok()) for i in range(4)]
         text = source.read_text(encoding="utf-8") + "\n## More links\n\n"
@@ -277,13 +278,15 @@ class Story:
         self.github.latency = 0.0
         return done
 
-    def week(self, week: int) -> Week:
+    def week(self, week: int, bodies: Path | None = None) -> Week:
         now = START + timedelta(weeks=week - 1)
         wk = Week(week)
         self.change_world(wk, now)
         self.move(wk, now)
         before = self.referee.snapshot()
+        seen = snapshot(self.repo.pulls)
         runs = self.run(now, twice=week == 7)
+        save(bodies, self.source.stem, week, seen, self.repo.pulls)
         self.referee.observe(wk, before, runs)
         self.referee.check(wk)
         return wk
@@ -304,12 +307,12 @@ def _n(text: str, mod: int) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) % mod
 
 
-def simulate(source: Path) -> Story:
+def simulate(source: Path, bodies: Path | None = None) -> Story:
     tmp = Path(tempfile.mkdtemp(prefix="people-"))
     story = Story(tmp, source)
     try:
         for week in range(1, WEEKS + 1):
-            story.weeks.append(story.week(week))
+            story.weeks.append(story.week(week, bodies))
     finally:
         story.stop()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -347,6 +350,7 @@ def report(name: str, source: Path, s: Story) -> bool:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--list", choices=("sample", "llm", "both"), default="both")
+    ap.add_argument("--bodies", type=Path, help="write every PR opened or changed here")
     args = ap.parse_args()
     if shutil.which("faketime") is None:
         print("faketime is missing: apt-get install faketime")
@@ -358,7 +362,7 @@ def main() -> int:
             print(f"\n{source}: absent (../shared is only in the project's workspace); skipped")
             continue
         name = "The sample list" if key == "sample" else "Awesome-LLM"
-        ok = report(name, source, simulate(source)) and ok
+        ok = report(name, source, simulate(source, args.bodies)) and ok
     return 0 if ok else 1
 
 

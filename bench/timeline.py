@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bodies import save, snapshot  # noqa: E402
 from bot.check.providers.arxiv import ArxivTarget  # noqa: E402
 from bot.check.providers.github_urls import GitHubTarget  # noqa: E402
 from bot.config import Config  # noqa: E402
@@ -209,7 +210,8 @@ class Timeline:
             repo.merge_pull(number)
 
 
-def simulate(weeks: int, mode: str) -> tuple[list[Week], list[Event]]:
+def simulate(weeks: int, mode: str,
+             bodies: Path | None = None) -> tuple[list[Week], list[Event]]:  # fmt: skip
     tmp = Path(tempfile.mkdtemp(prefix="timeline-"))
     t = Timeline(tmp, mode)
     rows: list[Week] = []
@@ -219,7 +221,9 @@ def simulate(weeks: int, mode: str) -> tuple[list[Week], list[Event]]:
             wk = t.change_world(week, now)
             repo = t.github.scenario[LIST_REPO]
             before = {n: (p.state, p.body or "") for n, p in repo.pulls.items()}
+            seen = snapshot(repo.pulls)
             t.run(now)
+            save(bodies, mode, week, seen, repo.pulls)
             t.observe(wk, before)
             rows.append(wk)
     finally:
@@ -253,13 +257,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--weeks", type=int, default=12)
     ap.add_argument("--mode", choices=("merge", "ignore", "both"), default="both")
+    ap.add_argument("--bodies", type=Path, help="write every PR opened or changed here")
     args = ap.parse_args()
     if shutil.which("faketime") is None:
         print("faketime is missing: apt-get install faketime")
         return 2
     ok = True
     for mode in ("merge", "ignore") if args.mode == "both" else (args.mode,):
-        rows, events = simulate(args.weeks, mode)
+        rows, events = simulate(args.weeks, mode, args.bodies)
         ok = report(mode, rows, events) and ok
     return 0 if ok else 1
 

@@ -12,9 +12,8 @@ from urllib.parse import quote
 
 from bot.check.model import CheckResult
 from bot.config import Config
-from bot.render.display import ACTIONABLE
 from bot.render.fit import BODY, clip_title, fit
-from bot.render.groups import groups, tally
+from bot.render.groups import Item, groups, tally
 from bot.render.meta import meta_comment
 from bot.render.report import counted
 from bot.render.rewrite import Edit, RewriteResult
@@ -104,9 +103,11 @@ def render(
     before: Mapping[str, Any] | None = None,
 ) -> Texts:
     """The title, the commit message, and (with `file`, where `line N` leads) the body.
-    `before`: what the history remembers of the last pull request (its `items`, the
-    changes it proposed, and `listed`, the items its body listed): a later body lists
-    what is new and says in one line what stays from before."""
+    `before`: what the history remembers of the last pull request (`listed`, the items its
+    body listed). The sections (and the title) list what this pull request proposes (a
+    change of its own for that link, or for that table row and reason) and what no earlier
+    body listed; the rest stays from before (merged, declined, or said already), in one
+    line. An updated pull request thus lists all it proposes; the next one, what is new."""
     env = environment(cfg.templates)
     g = groups(result, cfg.status.stale_after)
     by_reason = changes(rewritten)
@@ -115,9 +116,17 @@ def render(
                    if "stale since" in e.text and "stale since" not in e.before]  # fmt: skip
     before = before or {}
     listed_before = set(before.get("listed") or [])
-    proposed_before = set(before.get("items") or [])
-    sections = {k: [i for i in getattr(g, k) if f"{k}:{i.url}" not in listed_before]
-                for k in SECTIONS}  # fmt: skip
+    # What it proposes for a section: a change for that reason (or a first status).
+    why = [(e, SECTION_OF.get(e.reason, "*" if e.reason == "new" else "")) for e in
+           rewritten.actionable]  # fmt: skip
+    proposed = {(e.subject, key) for e, key in why} | {(e.line, key) for e, key in why}
+
+    def shown(key: str, i: Item) -> bool:
+        if f"{key}:{i.url}" not in listed_before:
+            return True
+        return bool({(i.url, key), (i.url, "*"), (i.line, key), (i.line, "*")} & proposed)
+
+    sections = {k: [i for i in getattr(g, k) if shown(k, i)] for k in SECTIONS}
     stays = {k: len(getattr(g, k)) - len(sections[k]) for k in SECTIONS}
     shown_stale = [] if first else newly_stale
     # A change is listed once: a section's item covers its link's changes, and a table
@@ -125,16 +134,13 @@ def render(
     covered = {i.url for items in sections.values() for i in items}
     covered_lines = {(c.line, c.subject) for c in shown_stale}
     covered_rows = {(i.line, k) for k, items in sections.items() for i in items}
-    carried = {(e.line, e.subject) for e in rewritten.actionable if e.identity in proposed_before}
     by_line: dict[str, list[Change]] = {}
-    in_sections = kept = 0
+    in_sections = 0
     for reason, items in by_reason.items():
         for c in items:
             row = (c.line, SECTION_OF.get(reason, ""))
             if c.subject in covered or (c.line, c.subject) in covered_lines or row in covered_rows:
                 in_sections += 1
-            elif reason in ACTIONABLE and (c.line, c.subject) in carried:
-                kept += 1
             else:
                 by_line.setdefault(reason, []).append(c)
     ctx: dict[str, Any] = {
@@ -144,7 +150,7 @@ def render(
         "g": g,
         "sections": sections,
         "stays": stays,
-        "kept": kept,
+        "proposing": {k: len(sections[k]) for k in SECTIONS},  # the title's counts
         "in_sections": in_sections,
         "changes": by_line,
         "newly_stale": shown_stale,

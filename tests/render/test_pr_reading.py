@@ -206,15 +206,19 @@ def test_first_and_later_pull_requests_read_as_things_to_click(
         if t.startswith("line "):
             assert href == f"{GHE}/{LIST_REPO}/blob/{head}/README.md#L{t[5:]}"
 
-    # The same PR updated for one more event: it lists that, and counts what it proposed.
+    # The same PR updated for one more event: its body lists all it proposes (a reviewer
+    # reads the whole PR, not the difference from its last edit), the earlier PRs' items
+    # still from before; its title counts what it proposes.
     gone3 = repos[17]
     wd.github.scenario.remove(gone3)
     out = pr(wd)
     assert "pull request: updated #2" in out
     updated = repo.pulls[2].body
-    assert [gone3 in u for _, _, u in items(section(updated, "Dead links"))] == [True]
-    assert "changed lines this pull request proposed before" in updated
-    assert gone2 not in "".join(u for _, _, u in items(updated))
+    now_dead = sorted(u for _, _, u in items(section(updated, "Dead links")))
+    assert len(now_dead) == 2 and any(gone2 in u for u in now_dead)
+    assert any(gone3 in u for u in now_dead)
+    assert before.group(0) in updated  # the first PR's items: from before, as they were
+    assert "(2 dead, 1 archived)" in repo.pulls[2].title
 
 
 def test_a_dry_run_links_the_base_branch_and_says_so(make_world: MakeWorld) -> None:
